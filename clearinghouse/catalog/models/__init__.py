@@ -1,0 +1,36 @@
+"""The record model: what a library holds and how it is described."""
+
+from clearinghouse.catalog.models.collection import Collection
+from clearinghouse.catalog.models.document import Document
+from clearinghouse.catalog.models.people import Organisation, Person
+from clearinghouse.catalog.models.resource import (
+    Access,
+    DatePrecision,
+    Resource,
+    ResourceAuthor,
+    ResourcePublisher,
+    Status,
+)
+from clearinghouse.catalog.models.vocabularies import (
+    Language,
+    Region,
+    ResourceType,
+    Topic,
+)
+
+__all__ = [
+    "Access",
+    "Collection",
+    "DatePrecision",
+    "Document",
+    "Language",
+    "Organisation",
+    "Person",
+    "Region",
+    "Resource",
+    "ResourceAuthor",
+    "ResourcePublisher",
+    "ResourceType",
+    "Status",
+    "Topic",
+]

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import path
+
+from clearinghouse.api.views import api
+from clearinghouse.web.views import home, listing, resources, system
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("library/", listing.library, name="library"),
+    path("resources/<slug:slug>/", resources.resource_detail, name="resource"),
+    path(
+        "resources/<slug:slug>/documents/<int:pk>/",
+        resources.document_download,
+        name="document",
+    ),
+    path("topics/<slug:slug>/", listing.topic, name="topic"),
+    path("organisations/<slug:slug>/", listing.organisation, name="organisation"),
+    path("healthz", system.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "clearinghouse.web.views.system.not_found"
+handler500 = "clearinghouse.web.views.system.server_error"

@@ -1,0 +1,36 @@
+"""The home page: featured resources, latest additions, ways to browse."""
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from clearinghouse.catalog.models import Resource, ResourceType, Topic
+from clearinghouse.search.engine import search
+from clearinghouse.search.filters import SearchParams
+
+CARD_PREFETCH = ("types", "publisher_links__organisation")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    visible = Resource.objects.visible_to(request.user)
+    featured = (
+        visible.filter(featured=True)
+        .order_by("-date")
+        .prefetch_related(*CARD_PREFETCH)[:6]
+    )
+    latest = visible.order_by("-created_at", "-pk").prefetch_related(*CARD_PREFETCH)[:6]
+    browse = search(SearchParams(), request.user, page_size=1)
+    top_topics = (
+        Topic.objects.filter(parent__isnull=True)
+        .annotate(n=Count("resources", filter=Q(resources__in=visible), distinct=True))
+        .order_by("position")
+    )
+    context = {
+        "featured": featured,
+        "latest": latest,
+        "total": browse.total,
+        "facets": browse.facets,
+        "top_topics": top_topics,
+        "types": ResourceType.objects.all(),
+    }
+    return render(request, "web/home.html", context)
