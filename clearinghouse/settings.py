@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "clearinghouse.catalog",
     "clearinghouse.search",
     "clearinghouse.web",
+    "clearinghouse.formats",
+    "clearinghouse.demo",
 ]
 
 MIDDLEWARE = [

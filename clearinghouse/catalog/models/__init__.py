@@ -10,6 +10,8 @@ from clearinghouse.catalog.models.resource import (
     ResourceAuthor,
     ResourcePublisher,
     Status,
+    format_date,
+    parse_partial_date,
 )
 from clearinghouse.catalog.models.vocabularies import (
     Language,
@@ -33,4 +35,6 @@ __all__ = [
     "ResourceType",
     "Status",
     "Topic",
+    "format_date",
+    "parse_partial_date",
 ]
