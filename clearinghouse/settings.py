@@ -48,6 +48,8 @@ SECRET_KEY = env_str(
 )
 ALLOWED_HOSTS = env_list("CLEARINGHOUSE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 SITE_NAME = env_str("CLEARINGHOUSE_SITE_NAME", "Clearinghouse")
+# Set by `clearinghouse demo`: pages say that the library holds sample data.
+DEMO = env_bool("CLEARINGHOUSE_DEMO", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -139,6 +141,8 @@ STORAGES = {
 # Serve straight from the apps' static folders too, so a fresh checkout works
 # before `collectstatic` has run.
 WHITENOISE_USE_FINDERS = True
+
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, adopted early
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

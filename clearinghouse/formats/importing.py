@@ -64,8 +64,8 @@ def import_records(
             records.append((line, clean_record(raw)))
         except RecordError as error:
             report.errors.append((line, str(error)))
-    if report.errors:
-        raise ImportFailed(report)
+    # Records that passed still go through the writes (rolled back on any
+    # error), so errors that need the catalog are reported in the same run.
     with transaction.atomic():
         vocab = Vocabulary(report)
         for line, record in records:
