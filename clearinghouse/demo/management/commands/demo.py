@@ -1,5 +1,3 @@
-import os
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -35,7 +33,8 @@ class Command(BaseCommand):
             )
         username, password = ensure_curator()
         call_command("collectstatic", interactive=False, verbosity=0)
-        os.environ["CLEARINGHOUSE_DEMO"] = "1"
+        # The served pages say that this is sample data (same as CLEARINGHOUSE_DEMO=1).
+        settings.DEMO = True
         self.stdout.write(
             f"\nClearinghouse demo library: http://{host}:{port}/\n"
             f"Curate it at http://{host}:{port}/admin/ "
