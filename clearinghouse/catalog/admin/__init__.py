@@ -1,0 +1,21 @@
+"""Curation: the Django admin for every catalog model.
+
+Modules by family: ``resources`` (records, their inlines and workflow
+actions), ``documents`` (files and what is known about their bytes),
+``people`` (organisations and people), ``vocabularies`` (types, topics,
+regions, languages) and ``collections``.
+"""
+
+from django.contrib import admin
+
+from clearinghouse.catalog.admin import (  # noqa: F401  (registers the admins)
+    collections,
+    documents,
+    people,
+    resources,
+    vocabularies,
+)
+
+admin.site.site_header = "Clearinghouse curation"
+admin.site.site_title = "Clearinghouse curation"
+admin.site.index_title = "Catalog and curators"

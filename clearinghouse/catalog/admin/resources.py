@@ -1,0 +1,251 @@
+"""Records: the resource admin, its ordered publishers, authors and documents.
+
+A record's status is read-only here; it changes only through the workflow
+actions and buttons (``admin/workflow.py`` → ``catalog.workflow``).
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+from django.utils.html import format_html, format_html_join
+
+from clearinghouse.catalog import workflow
+from clearinghouse.catalog.admin import workflow as workflow_admin
+from clearinghouse.catalog.admin.documents import DocumentInline
+from clearinghouse.catalog.admin.fields import LinesField
+from clearinghouse.catalog.models import (
+    Access,
+    Resource,
+    ResourceAuthor,
+    ResourcePublisher,
+)
+from clearinghouse.catalog.models.resource import stricter_access
+
+
+class PublisherInline(admin.TabularInline):
+    model = ResourcePublisher
+    autocomplete_fields = ("organisation",)
+    fields = ("organisation", "position")
+    extra = 1
+    verbose_name = "publisher"
+
+
+class AuthorInline(admin.TabularInline):
+    model = ResourceAuthor
+    autocomplete_fields = ("person",)
+    fields = ("person", "position")
+    extra = 1
+    verbose_name = "author"
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "publication year"
+    parameter_name = "year"
+    NO_DATE = "none"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        years = Resource.objects.dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years] + [(self.NO_DATE, "No date")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == self.NO_DATE:
+            return queryset.filter(date__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+DESCRIPTION = (
+    "title",
+    "subtitle",
+    "slug",
+    "summary",
+    "abstract",
+    "keywords",
+    "content_warning",
+)
+CLASSIFICATION = ("types", "topics", "regions", "languages")
+PUBLICATION = (
+    ("date", "date_precision"),
+    "url",
+    "doi",
+    "isbn",
+    "licence",
+)
+ACCESS = ("access", "groups", "document_access", "embargo_until", "featured")
+WORKFLOW = ("status", "review_comment", "withdrawn_reason", "history_shown")
+PROVENANCE = (
+    "uid",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "provenance_shown",
+)
+
+
+class ResourceForm(forms.ModelForm):
+    keywords = LinesField()
+
+    class Meta:
+        model = Resource
+        fields = (
+            *DESCRIPTION,
+            *CLASSIFICATION,
+            "date",
+            "date_precision",
+            *PUBLICATION[1:],
+            *ACCESS,
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        access = data.get("access")
+        document_access = data.get("document_access")
+        if (
+            access
+            and document_access
+            and stricter_access(access, document_access) != document_access
+        ):
+            self.add_error(
+                "document_access",
+                "Documents cannot be more open than the record itself.",
+            )
+        groups = data.get("groups")
+        needs_groups = Access.GROUPS in (access, document_access)
+        if needs_groups and groups is not None and not groups.exists():
+            self.add_error("groups", "Name the groups who may see it.")
+        return data
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceForm
+    list_display = (
+        "title",
+        "type_labels",
+        "date_shown",
+        "status",
+        "access",
+        "featured",
+        "updated_at",
+    )
+    list_filter = (
+        "status",
+        "access",
+        "types",
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        "featured",
+        YearFilter,
+    )
+    search_fields = ("title", "summary", "keywords", "doi", "publishers__name")
+    autocomplete_fields = ("types", "topics", "regions", "languages", "groups")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = WORKFLOW + PROVENANCE
+    inlines = (PublisherInline, AuthorInline, DocumentInline)
+    actions = workflow_admin.ACTIONS
+    list_per_page = 50
+
+    def get_fieldsets(
+        self, request: HttpRequest, obj: Resource | None = None
+    ) -> list[tuple]:
+        fieldsets = [
+            ("Description", {"fields": DESCRIPTION}),
+            ("Classification", {"fields": CLASSIFICATION}),
+            ("Publication", {"fields": PUBLICATION}),
+            ("Access", {"fields": ACCESS}),
+        ]
+        if obj is not None:
+            fieldsets += [
+                ("Workflow", {"fields": WORKFLOW}),
+                ("Provenance", {"fields": PROVENANCE, "classes": ("collapse",)}),
+            ]
+        return fieldsets
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("types")
+
+    def save_model(
+        self, request: HttpRequest, obj: Resource, form: forms.Form, change: bool
+    ) -> None:
+        if not change:
+            obj.created_by = request.user
+            obj.provenance = {"source": "admin", **(obj.provenance or {})}
+        super().save_model(request, obj, form, change)
+
+    # Permissions named by the workflow actions' ``permissions`` attribute.
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(workflow.SUBMIT.permission)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(workflow.PUBLISH.permission)
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="catalog_resource_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_view(
+        self, request: HttpRequest, object_id: str, action: str
+    ) -> HttpResponse:
+        return workflow_admin.record_view(self, request, object_id, action)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        resource = self.get_object(request, object_id)
+        transitions = (
+            workflow.allowed_transitions(resource, request.user) if resource else []
+        )
+        extra_context = {**(extra_context or {}), "workflow_transitions": transitions}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="types")
+    def type_labels(self, resource: Resource) -> str:
+        return ", ".join(t.label for t in resource.types.all())
+
+    @admin.display(description="date", ordering="date")
+    def date_shown(self, resource: Resource) -> str:
+        return resource.date_display
+
+    @admin.display(description="history")
+    def history_shown(self, resource: Resource) -> str:
+        entries = workflow.history(resource)
+        if not entries:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<li>{} · {} → {} by {}{}</li>",
+            (
+                (
+                    entry.get("at", ""),
+                    entry.get("from", ""),
+                    entry.get("to", ""),
+                    entry.get("by", ""),
+                    f": {entry['comment']}" if entry.get("comment") else "",
+                )
+                for entry in reversed(entries)
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows)
+
+    @admin.display(description="provenance")
+    def provenance_shown(self, resource: Resource) -> str:
+        rest = {k: v for k, v in (resource.provenance or {}).items() if k != "history"}
+        if not rest:
+            return "—"
+        text = json.dumps(rest, indent=2, ensure_ascii=False, sort_keys=True)
+        return format_html("<pre>{}</pre>", text)
