@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' assets locally instead of from a CDN
     "clearinghouse.catalog",
     "clearinghouse.search",
     "clearinghouse.web",
@@ -142,14 +143,16 @@ STORAGES = {
 # before `collectstatic` has run.
 WHITENOISE_USE_FINDERS = True
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, adopted early
-
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 SEARCH_PAGE_SIZE = env_int("CLEARINGHOUSE_SEARCH_PAGE_SIZE", 20)
 SEARCH_FACET_SIZE = env_int("CLEARINGHOUSE_SEARCH_FACET_SIZE", 10)

@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from clearinghouse.api.views import api
-from clearinghouse.web.views import home, listing, resources, system
+from clearinghouse.web.views import browse, home, listing, resources, system
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,8 +14,17 @@ urlpatterns = [
         resources.document_download,
         name="document",
     ),
+    path("topics/", browse.topics, name="topics"),
     path("topics/<slug:slug>/", listing.topic, name="topic"),
     path("organisations/<slug:slug>/", listing.organisation, name="organisation"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", system.healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

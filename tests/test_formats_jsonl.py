@@ -20,7 +20,7 @@ FULL_RECORD = {
     "title": "Framing child sexual abuse and exploitation online as trafficking",
     "subtitle": "Opportunities and challenges",
     "slug": "framing-csea-online-as-trafficking",
-    "summary": "A briefing on treating online child sexual exploitation as trafficking.",
+    "summary": "A briefing on treating online sexual exploitation as trafficking.",
     "abstract": "Longer abstract.",
     "types": ["report", "briefing"],  # exported in the vocabulary's order
     "date": "2021-09",
@@ -70,8 +70,12 @@ def test_it_round_trips_every_field_through_an_empty_library():
 
 def test_it_round_trips_a_built_record():
     make_resource(
-        "Online grooming trends", topics=("grooming",), publishers=("Thorn",),
-        regions=("US",), keywords=["grooming"], date_precision="year",
+        "Online grooming trends",
+        topics=("grooming",),
+        publishers=("Thorn",),
+        regions=("US",),
+        keywords=["grooming"],
+        date_precision="year",
     )
     first = exported()
     Resource.objects.all().delete()
@@ -104,8 +108,12 @@ def test_it_reports_bad_lines_by_number_and_imports_nothing():
 def test_it_creates_unknown_terms_and_reports_them():
     report = import_lines(
         json.dumps(
-            {"title": "New things", "topics": ["brand-new-topic"],
-             "publishers": ["A New Organisation"], "types": ["policy/legislation"]}
+            {
+                "title": "New things",
+                "topics": ["brand-new-topic"],
+                "publishers": ["A New Organisation"],
+                "types": ["policy/legislation"],
+            }
         )
     )
     assert report.new_terms["topics"] == ["brand-new-topic"]
@@ -118,10 +126,16 @@ def test_it_creates_unknown_terms_and_reports_them():
 def test_it_matches_existing_records_instead_of_duplicating():
     make_resource("Global estimates of modern slavery", doi="10.1/abc")
     report = import_lines(
-        json.dumps({"title": "Global Estimates of Modern Slavery (2nd ed.)",
-                    "doi": "10.1/ABC", "date": "2021"}),
-        json.dumps({"title": "global estimates of modern slavery (2nd ED.)",
-                    "date": "2021"}),
+        json.dumps(
+            {
+                "title": "Global Estimates of Modern Slavery (2nd ed.)",
+                "doi": "10.1/ABC",
+                "date": "2021",
+            }
+        ),
+        json.dumps(
+            {"title": "global estimates of modern slavery (2nd ED.)", "date": "2021"}
+        ),
     )
     assert report.created == []
     assert len(report.updated) == 2
@@ -130,13 +144,19 @@ def test_it_matches_existing_records_instead_of_duplicating():
 
 def test_it_matches_publishers_by_acronym_and_alias():
     Organisation.objects.create(
-        name="United Nations Office on Drugs and Crime", slug="unodc", acronym="UNODC",
+        name="United Nations Office on Drugs and Crime",
+        slug="unodc",
+        acronym="UNODC",
         aliases=["United Nations Office on Drugs and Crime (UNODC)"],
     )
     import_lines(
         json.dumps({"title": "One", "publishers": ["UNODC"]}),
-        json.dumps({"title": "Two",
-                    "publishers": ["United Nations Office on Drugs and Crime (UNODC)"]}),
+        json.dumps(
+            {
+                "title": "Two",
+                "publishers": ["United Nations Office on Drugs and Crime (UNODC)"],
+            }
+        ),
     )
     assert Organisation.objects.count() == 1
 

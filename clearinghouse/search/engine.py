@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import F, QuerySet
+from django.db.models.functions import Lower
 
 from clearinghouse.catalog.models import Resource
 from clearinghouse.search import query as query_parser
@@ -17,7 +18,8 @@ from clearinghouse.search.filters import ActiveFilter, SearchParams, apply_filte
 
 class PageOutOfRange(Exception):
     def __init__(self, page: int, pages: int) -> None:
-        super().__init__(f"Page {page} is past the end: there are {pages} pages.")
+        count = "is 1 page" if pages == 1 else f"are {pages} pages"
+        super().__init__(f"Page {page} is past the end: there {count}.")
         self.page, self.pages = page, pages
 
 
@@ -105,7 +107,8 @@ def _matching(qs: QuerySet, expression: str | None, parsed, backend) -> QuerySet
 ORDERINGS = {
     "newest": [F("date").desc(nulls_last=True), "-created_at", "-pk"],
     "oldest": [F("date").asc(nulls_last=True), "created_at", "pk"],
-    "title": ["title", "pk"],
+    # Case-insensitive: "eSafety …" sorts among the e's, not after "Z…".
+    "title": [Lower("title"), "title", "pk"],
 }
 
 
@@ -142,7 +145,7 @@ def render_snippet(raw: str, backend) -> str:
     """Escape a raw snippet and turn the backend's hit markers into <mark> tags."""
     if not raw:
         return ""
-    escaped = html.escape(raw)
+    escaped = html.escape(raw.strip())
     return escaped.replace(backend.MARK_OPEN, "<mark>").replace(
         backend.MARK_CLOSE, "</mark>"
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
-from clearinghouse.search.filters import LOOKUPS, link_table
+from clearinghouse.search.filters import LOOKUPS, link_table, year_number
 
 FACETS = ("type", "topic", "publisher", "year", "language", "region")
 
@@ -49,6 +49,7 @@ def compute_facets(
         counts = _year_counts(ids) if name == "year" else _link_counts(name, ids)
         values = _label(name, counts)
         chosen = set(selected.get(name, []))
+        values += _unmatched(name, chosen - {v.value for v in values})
         for value in values:
             value.selected = value.value in chosen
         if name == "year":
@@ -74,13 +75,19 @@ def _year_counts(ids: QuerySet) -> dict[str, int]:
 
 
 def _link_counts(name: str, ids: QuerySet) -> dict[int, int]:
+    if name in ("topic", "region"):
+        return subtree_counts(name, ids)
     through, column = link_table(name)
     links = through.objects.filter(resource_id__in=ids)
-    if name not in ("topic", "region"):
-        rows = links.values(column).annotate(n=Count("resource_id")).order_by()
-        return {row[column]: row["n"] for row in rows}
-    model = LOOKUPS[name][0]
-    parent = dict(model.objects.values_list("pk", "parent_id"))
+    rows = links.values(column).annotate(n=Count("resource_id")).order_by()
+    return {row[column]: row["n"] for row in rows}
+
+
+def subtree_counts(name: str, resources: QuerySet) -> dict[int, int]:
+    """Topic or region id → how many of ``resources`` sit at or beneath it."""
+    through, column = link_table(name)
+    links = through.objects.filter(resource_id__in=resources.order_by().values("pk"))
+    parent = dict(LOOKUPS[name][0].objects.values_list("pk", "parent_id"))
     members: dict[int, set[int]] = defaultdict(set)
     for resource_id, term_id in links.values_list("resource_id", column):
         node = term_id
@@ -98,3 +105,14 @@ def _label(name: str, counts: dict) -> list[FacetValue]:
         "pk", key, label_field
     )
     return [FacetValue(value, label, counts[pk]) for pk, value, label in terms]
+
+
+def _unmatched(name: str, chosen: set[str]) -> list[FacetValue]:
+    """Selected values that no hit has, counted 0; unknown values are left out."""
+    if not chosen:
+        return []
+    if name == "year":
+        return [FacetValue(v, v, 0) for v in chosen if year_number(v) is not None]
+    model, key, label_field = LOOKUPS[name]
+    terms = model.objects.filter(**{f"{key}__in": chosen}).values_list(key, label_field)
+    return [FacetValue(value, label, 0) for value, label in terms]

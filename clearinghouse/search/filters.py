@@ -56,12 +56,12 @@ class SearchParams:
             sort = ""
         params.sort = sort
         page = data.get("page", "1")
-        if not page.isdigit() or int(page) < 1:
+        number = page_number(page)
+        if number is None:
             params.notices.append(
                 f"Page {page!r} is not a page number; showing page 1."
             )
-            page = "1"
-        params.page = min(int(page), 10**6)
+        params.page = number or 1
         return params
 
     @property
@@ -69,6 +69,28 @@ class SearchParams:
         if self.sort:
             return self.sort if (self.sort != "relevance" or self.q) else "newest"
         return "relevance" if self.q else "newest"
+
+
+MAX_PAGE = 10**6
+
+
+def page_number(text: str) -> int | None:
+    """A page number of ASCII digits, at least 1 and capped; None otherwise.
+
+    ``str.isdigit`` alone admits "²" and other digits ``int`` refuses, and
+    ``int`` refuses more than 4,300 digits.
+    """
+    if not (text.isascii() and text.isdigit()) or not text.strip("0"):
+        return None
+    text = text.lstrip("0")
+    return MAX_PAGE if len(text) > len(str(MAX_PAGE)) else min(int(text), MAX_PAGE)
+
+
+def year_number(text: str) -> int | None:
+    """A four-digit year a date can hold (0001–9999); None otherwise."""
+    if text.isascii() and text.isdigit() and len(text) == 4 and int(text) >= 1:
+        return int(text)
+    return None
 
 
 @dataclass
@@ -141,9 +163,10 @@ def apply_filters(
 
 def _narrow(qs: QuerySet, name: str, value: str) -> tuple[QuerySet, str] | None:
     if name == "year":
-        if not (value.isdigit() and len(value) == 4):
+        year = year_number(value)
+        if year is None:
             return None
-        return qs.filter(date__year=int(value)), value
+        return qs.filter(date__year=year), value
     model, key, label_field = LOOKUPS[name]
     term = model.objects.filter(**{key: value}).first()
     if term is None:

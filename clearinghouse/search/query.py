@@ -61,7 +61,10 @@ STOP_WORDS = frozenset(
     ]
 )
 
-TOKEN = re.compile(r"\w+", re.UNICODE)
+# Letters and digits, as FTS5's unicode61 tokenizer sees them: "_" is a
+# separator there, and a quoted string of separators is an empty phrase that
+# makes an AND match nothing.
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 LEXEME = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
@@ -30,6 +31,8 @@ class OrganisationForm(forms.ModelForm):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    # Links typed without a scheme are web addresses: assume https (Django 6 does).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = OrganisationForm
     list_display = ("name", "acronym", "kind", "country", "resource_count")
     ordering = ("name",)  # the count annotation drops Meta.ordering

@@ -8,6 +8,7 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
@@ -24,6 +25,7 @@ from clearinghouse.catalog.models import (
     ResourcePublisher,
 )
 from clearinghouse.catalog.models.resource import stricter_access
+from clearinghouse.search.filters import year_number
 
 
 class PublisherInline(admin.TabularInline):
@@ -55,8 +57,8 @@ class YearFilter(admin.SimpleListFilter):
         value = self.value()
         if value == self.NO_DATE:
             return queryset.filter(date__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(date__year=int(value))
+        if value and (year := year_number(value)) is not None:
+            return queryset.filter(date__year=year)
         return queryset
 
 
@@ -124,6 +126,8 @@ class ResourceForm(forms.ModelForm):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    # Links typed without a scheme are web addresses: assume https (Django 6 does).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = ResourceForm
     list_display = (
         "title",

@@ -20,6 +20,10 @@ TABLE = "search_index"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 # One row of index content per resource id; {where} picks which resources.
+# The index is shared by every viewer, so document text is left out where the
+# documents are more restricted than the record (document_access): a reader
+# who may see the record must not find, or read in a snippet, words that only
+# its restricted documents hold.
 SOURCE = """
 SELECT r.id,
   r.title || ' ' || r.subtitle,
@@ -31,7 +35,8 @@ SELECT r.id,
      JOIN catalog_organisation o ON o.id = rp.organisation_id
      WHERE rp.resource_id = r.id),
   r.summary || ' ' || r.abstract,
-  (SELECT group_concat(d.text, ' ') FROM catalog_document d WHERE d.resource_id = r.id)
+  (SELECT group_concat(d.text, ' ') FROM catalog_document d WHERE d.resource_id = r.id
+     AND (r.document_access IN ('', 'public', r.access) OR r.access = 'groups'))
 FROM catalog_resource r WHERE {where}
 """
 
@@ -71,6 +76,11 @@ TRIGGERS = {
     "search_publisher_link_ai": (
         "AFTER INSERT ON catalog_resourcepublisher",
         _refresh("r.id = NEW.resource_id"),
+    ),
+    # The admin's publisher inline points an existing link at another organisation.
+    "search_publisher_link_au": (
+        "AFTER UPDATE ON catalog_resourcepublisher",
+        _refresh("r.id IN (OLD.resource_id, NEW.resource_id)"),
     ),
     "search_publisher_link_ad": (
         "AFTER DELETE ON catalog_resourcepublisher",

@@ -1,11 +1,12 @@
 """The home page: featured resources, latest additions, ways to browse."""
 
-from django.db.models import Count, Q
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from clearinghouse.catalog.models import Resource, ResourceType, Topic
 from clearinghouse.search.engine import search
+from clearinghouse.search.facets import subtree_counts
 from clearinghouse.search.filters import SearchParams
 
 CARD_PREFETCH = ("types", "publisher_links__organisation")
@@ -20,11 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     latest = visible.order_by("-created_at", "-pk").prefetch_related(*CARD_PREFETCH)[:6]
     browse = search(SearchParams(), request.user, page_size=1)
-    top_topics = (
-        Topic.objects.filter(parent__isnull=True)
-        .annotate(n=Count("resources", filter=Q(resources__in=visible), distinct=True))
-        .order_by("position")
-    )
+    top_topics = top_topics_with_counts(visible)
     context = {
         "featured": featured,
         "latest": latest,
@@ -34,3 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "types": ResourceType.objects.all(),
     }
     return render(request, "web/home.html", context)
+
+
+def top_topics_with_counts(visible: QuerySet) -> list[Topic]:
+    """Top-level topics, each with ``n``: visible resources in it or beneath it."""
+    counts = subtree_counts("topic", visible)
+    topics = list(Topic.objects.filter(parent__isnull=True).order_by("position"))
+    for topic in topics:
+        topic.n = counts.get(topic.pk, 0)
+    return topics
