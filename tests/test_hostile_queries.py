@@ -142,7 +142,8 @@ class HostileQueryTests(TestCase):
                 self.assertEqual(404, response.status_code)
                 self.assertRegex(
                     response.json()["detail"],
-                    rf"^Page {page} is past the end: there (are \d+ pages|is 1 page)\.$",
+                    rf"^Page {page} is past the end: there "
+                    r"(are \d+ pages|is 1 page)\.$",
                 )
 
     def test_the_api_explains_what_it_ignored(self):
