@@ -306,3 +306,35 @@ def test_it_labels_downloads_with_what_is_known():
         download_label(Document(media_type="application/epub+zip", pages=1))
         == "Download EPUB (1 page)"
     )
+
+
+@pytest.mark.parametrize("path", ["/", "/library/", "/topics/"])
+def test_it_marks_the_demo_as_sample_data_on_every_page(client, settings, path):
+    resource = make_resource("Sample record")
+    settings.DEMO = True
+    for url in (path, resource.get_absolute_url()):
+        assert "This library holds sample data" in client.get(url).content.decode()
+    settings.DEMO = False
+    assert "This library holds sample data" not in client.get(path).content.decode()
+
+
+def test_it_lists_the_topic_tree_with_counts(client):
+    make_resource("Grooming study", topics=("grooming",))
+    page = client.get("/topics/").content.decode()
+    assert (
+        'Forms of exploitation and abuse</a> <span class="topic-tree__count">1 resource'
+        in page
+    )
+    assert 'Grooming</a> <span class="topic-tree__count">1</span>' in page
+
+
+def test_members_sign_in_on_the_public_sign_in_page(client):
+    make_personas()
+    response = client.post(
+        "/accounts/login/",
+        {"username": "member", "password": "member-pass-1234", "next": "/library/"},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/library/")
+    client.logout()
+    wrong = client.post("/accounts/login/", {"username": "member", "password": "x"})
+    assert "did not match an active account" in wrong.content.decode()
