@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "clearinghouse.web",
     "clearinghouse.formats",
     "clearinghouse.demo",
+    "clearinghouse.ingest",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +159,16 @@ LOGOUT_REDIRECT_URL = "home"
 
 SEARCH_PAGE_SIZE = env_int("CLEARINGHOUSE_SEARCH_PAGE_SIZE", 20)
 SEARCH_FACET_SIZE = env_int("CLEARINGHOUSE_SEARCH_FACET_SIZE", 10)
+
+# Background work (extraction) is stored in the database and run by
+# `clearinghouse worker`: no broker to install.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Ingest: files over the size limit are refused at the door; each file is read
+# in a child process killed after INGEST_SECONDS or past INGEST_MEMORY_MB.
+INGEST_MAX_BYTES = env_int("CLEARINGHOUSE_INGEST_MAX_MB", 200) * 1024 * 1024
+INGEST_SECONDS = env_int("CLEARINGHOUSE_INGEST_SECONDS", 120)
+INGEST_MEMORY_MB = env_int("CLEARINGHOUSE_INGEST_MEMORY_MB", 1500)
 
 LOGGING = {
     "version": 1,

@@ -1,164 +1,160 @@
-"""Documents: uploaded files, with their checksum, size and type read from the bytes.
+"""Documents: uploads go through ingest, like every other door.
 
-Only what the bytes say is stored: a file named ``report.pdf`` that is really a
-Word file is recorded as Word. Full extraction (text, pages, thumbnail,
-language) belongs to ingest and runs later.
+An uploaded file is checked at the door (size, type from the bytes: documents
+only), refused if the library already holds the same bytes, stored by its
+hash, and queued for extraction by the worker. What extraction found (state,
+failure, pages, language, suggestions with their sources) is shown read-only.
 """
 
-import codecs
-import hashlib
-import zipfile
-from pathlib import PurePath
-from typing import IO
+import tempfile
+from pathlib import Path, PurePath
 
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from clearinghouse.catalog.models import Document
-
-HEAD_SIZE = 8192
-
-# Leading bytes → media type (https://mimesniff.spec.whatwg.org/ lists more).
-MAGIC_PREFIXES = [
-    (b"%PDF-", "application/pdf"),
-    (b"{\\rtf", "application/rtf"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-]
-# Office Open XML packages, told apart by their main part.
-ZIP_PARTS = {
-    "word/document.xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
-    "xl/workbook.xml": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    ),
-    "ppt/presentation.xml": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-    ),
-}
-# OpenDocument and EPUB name their type in a first entry called "mimetype".
-ZIP_MIMETYPES = {
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
-    "application/epub+zip",
-}
+from clearinghouse.catalog.models import Document, Page
+from clearinghouse.ingest.pipeline import (
+    admit,
+    describe_file,
+    duplicate_reason,
+    enqueue_extraction,
+    existing_document,
+)
+from clearinghouse.ingest.sniff import Refused
+from clearinghouse.ingest.storage import file_sha256, store_file
 
 
-def sniff_media_type(file: IO[bytes]) -> str:
-    """The media type of a seekable binary file, judged by its bytes alone."""
-    file.seek(0)
-    head = file.read(HEAD_SIZE)
-    file.seek(0)
-    for prefix, media_type in MAGIC_PREFIXES:
-        if head.startswith(prefix):
-            return media_type
-    if head[4:8] == b"ftyp":
-        return "video/mp4"
-    if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(file)
-    return _sniff_text(head)
-
-
-def _sniff_zip(file: IO[bytes]) -> str:
-    try:
-        with zipfile.ZipFile(file) as package:
-            names = set(package.namelist())
-            declared = ""
-            if "mimetype" in names:
-                declared = package.read("mimetype")[:100].decode("ascii", "replace")
-    except (zipfile.BadZipFile, OSError):
-        return "application/octet-stream"
-    finally:
-        file.seek(0)
-    for part, media_type in ZIP_PARTS.items():
-        if part in names:
-            return media_type
-    declared = declared.strip()
-    return declared if declared in ZIP_MIMETYPES else "application/zip"
-
-
-def _sniff_text(head: bytes) -> str:
-    if not head or b"\x00" in head:
-        return "application/octet-stream"
-    try:
-        # Incremental decoding tolerates a character cut at the end of the head.
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "application/octet-stream"
-    start = text.lstrip()[:64].lower()
-    if start.startswith(("<!doctype html", "<html")):
-        return "text/html"
-    if start.startswith("<?xml"):
-        return "application/xml"
-    return "text/plain"
-
-
-def describe_upload(document: Document, upload: UploadedFile) -> None:
-    """Set a document's sha256, size, media type and original name from a file."""
-    digest = hashlib.sha256()
-    size = 0
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    document.sha256 = digest.hexdigest()
-    document.size = size
-    document.media_type = sniff_media_type(upload)
-    document.original_name = PurePath(upload.name or "").name[:300]
+def spooled_path(upload: UploadedFile) -> tuple[Path, bool]:
+    """A path on disk holding the upload; True when it is a copy to delete."""
+    if hasattr(upload, "temporary_file_path"):
+        return Path(upload.temporary_file_path()), False
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".upload") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+    return Path(copy.name), True
 
 
 class DocumentForm(forms.ModelForm):
-    """Fills in what the bytes of a newly uploaded file say about it."""
+    """Checks a new upload at the door and hands it to ingest on save."""
 
     class Meta:
         model = Document
-        fields = (
-            "resource",
-            "file",
-            "title",
-            "position",
-            "pages",
-            "language",
-            "thumbnail",
-            "state",
-            "failure",
-            "text",
-        )
+        fields = ("resource", "file", "title", "position")
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if "file" not in self.changed_data or not isinstance(upload, UploadedFile):
+            return upload
+        path, is_copy = spooled_path(upload)
+        try:
+            sniffed = admit(path)
+            sha256 = file_sha256(path)
+        except Refused as exc:
+            if is_copy:
+                path.unlink(missing_ok=True)
+            raise forms.ValidationError(exc.reason.capitalize() + ".") from None
+        existing = existing_document(sha256)
+        if existing and existing.pk != self.instance.pk:
+            if is_copy:
+                path.unlink(missing_ok=True)
+            raise forms.ValidationError(duplicate_reason(existing).capitalize() + ".")
+        self._ingest = (path, is_copy, sniffed, sha256, upload)
+        return upload
 
     def save(self, commit: bool = True) -> Model:
-        upload = self.cleaned_data.get("file")
-        if "file" in self.changed_data and isinstance(upload, UploadedFile):
-            describe_upload(self.instance, upload)
-        return super().save(commit=commit)
+        ingest = getattr(self, "_ingest", None)
+        if ingest is None:
+            return super().save(commit=commit)
+        path, is_copy, sniffed, sha256, upload = ingest
+        stored = store_file(path, sha256, sniffed.extension)
+        if is_copy:
+            path.unlink(missing_ok=True)
+        document = super().save(commit=False)
+        describe_file(document, stored, sniffed, sha256, upload.size or 0)
+        document.original_name = PurePath(upload.name or "").name[:300]
+        if commit:
+            document.save()
+            self._save_m2m()
+            enqueue_extraction(document)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_and_enqueue() -> None:
+                save_m2m()
+                enqueue_extraction(document)
+
+            self.save_m2m = save_and_enqueue
+        return document
 
 
-FILE_FACTS = ("media_type", "size_shown", "sha256", "state")
+FILE_FACTS = ("media_type", "size_shown", "pages", "state", "failure_shown")
 
 
 class DocumentInline(admin.TabularInline):
     model = Document
     form = DocumentForm
-    fields = ("file", "title", "position", *FILE_FACTS)
-    readonly_fields = FILE_FACTS
+    fields = ("file", "title", "position", *FILE_FACTS, "suggestions_shown")
+    readonly_fields = (*FILE_FACTS, "suggestions_shown")
     extra = 1
 
     @admin.display(description="size")
     def size_shown(self, document: Document) -> str:
         return filesizeformat(document.size) if document.sha256 else ""
 
+    @admin.display(description="failure")
+    def failure_shown(self, document: Document) -> str:
+        return Truncator(document.failure).chars(80)
+
+    @admin.display(description="suggestions")
+    def suggestions_shown(self, document: Document) -> str:
+        return suggestion_list(document)
+
+
+def suggestion_list(document: Document) -> str:
+    """The suggestions as a list: field, value, where it came from."""
+    if not document.suggestions:
+        return "—"
+    rows = format_html_join(
+        "",
+        "<li><strong>{}</strong>: {} <small>({}, {}%)</small></li>",
+        (
+            (
+                s.get("field"),
+                Truncator(str(s.get("value", ""))).chars(200),
+                s.get("source", ""),
+                round(100 * float(s.get("confidence") or 0)),
+            )
+            for s in document.suggestions
+        ),
+    )
+    return format_html("<ul>{}</ul>", rows)
+
+
+class PageInline(admin.TabularInline):
+    model = Page
+    fields = ("number", "text_shown")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="text")
+    def text_shown(self, page: Page) -> str:
+        return Truncator(page.text).chars(300)
+
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentForm
+    inlines = (PageInline,)
     list_display = (
         "__str__",
         "resource",
@@ -172,7 +168,23 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ("resource",)
     search_fields = ("title", "original_name", "sha256", "resource__title")
     autocomplete_fields = ("resource",)
-    readonly_fields = ("original_name", "sha256", "size", "media_type", "created_at")
+    readonly_fields = (
+        "original_name",
+        "sha256",
+        "size",
+        "media_type",
+        "pages",
+        "language",
+        "thumbnail",
+        "created_at",
+        "state",
+        "failure",
+        "attempts",
+        "suggestions_shown",
+        "possible_duplicates_shown",
+        "metadata",
+        "text_shown",
+    )
     fieldsets = (
         (None, {"fields": ("resource", "file", "title", "position")}),
         (
@@ -190,7 +202,20 @@ class DocumentAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Extraction", {"fields": ("state", "failure", "text")}),
+        (
+            "Extraction",
+            {
+                "fields": (
+                    "state",
+                    "failure",
+                    "attempts",
+                    "suggestions_shown",
+                    "possible_duplicates_shown",
+                    "metadata",
+                    "text_shown",
+                )
+            },
+        ),
     )
 
     @admin.display(description="size", ordering="size")
@@ -200,3 +225,24 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description="failure")
     def failure_shown(self, document: Document) -> str:
         return Truncator(document.failure).chars(80)
+
+    @admin.display(description="suggestions")
+    def suggestions_shown(self, document: Document) -> str:
+        return suggestion_list(document)
+
+    @admin.display(description="possible duplicates")
+    def possible_duplicates_shown(self, document: Document) -> str:
+        if not document.possible_duplicates:
+            return "—"
+        return format_html_join(
+            ", ",
+            "record {} ({})",
+            (
+                (d.get("resource"), d.get("reason", ""))
+                for d in document.possible_duplicates
+            ),
+        )
+
+    @admin.display(description="text")
+    def text_shown(self, document: Document) -> str:
+        return Truncator(document.text).chars(2000)

@@ -1,7 +1,7 @@
 """The record model: what a library holds and how it is described."""
 
 from clearinghouse.catalog.models.collection import Collection
-from clearinghouse.catalog.models.document import Document
+from clearinghouse.catalog.models.document import Document, Page
 from clearinghouse.catalog.models.people import Organisation, Person
 from clearinghouse.catalog.models.resource import (
     Access,
@@ -27,6 +27,7 @@ __all__ = [
     "Document",
     "Language",
     "Organisation",
+    "Page",
     "Person",
     "Region",
     "Resource",

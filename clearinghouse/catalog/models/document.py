@@ -29,6 +29,18 @@ class Document(models.Model):
     thumbnail = models.ImageField(upload_to="thumbnails/", blank=True, max_length=300)
     state = models.CharField(max_length=12, choices=State.choices, default=State.DONE)
     failure = models.TextField(blank=True)
+    # Filled by ingest (clearinghouse.ingest.tasks): embedded metadata as read,
+    # {"word_count", "needs_ocr", "warnings", "title", "author", ...}.
+    metadata = models.JSONField(default=dict, blank=True)
+    # [{"field", "value", "source", "confidence"}, ...] for a curator to accept.
+    suggestions = models.JSONField(default=list, blank=True)
+    # MinHash of the text's shingles, for near-duplicate finding.
+    signature = models.BinaryField(null=True, blank=True, editable=False)
+    # [{"resource": id, "reason": "..."}, ...]: records this one may repeat.
+    possible_duplicates = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Extraction runs started, retries included."
+    )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -46,6 +58,27 @@ class Document(models.Model):
         return FORMAT_LABELS.get(
             self.media_type, self.media_type.split("/")[-1].upper()
         )
+
+
+class Page(models.Model):
+    """The text of one page of a document, so that a hit can name its page."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="page_texts"
+    )
+    number = models.PositiveIntegerField(help_text="From 1.")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="unique_page_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} p. {self.number}"
 
 
 FORMAT_LABELS = {

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -42,4 +46,17 @@ class Command(BaseCommand):
             "Press Ctrl+C to stop.\n"
         )
         if not no_serve:
-            serve(host, port, workers)
+            worker = start_worker()
+            try:
+                serve(host, port, workers)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+
+def start_worker() -> subprocess.Popen:
+    """``clearinghouse worker`` in a child process, so that uploads get read."""
+    env = {**os.environ, "CLEARINGHOUSE_DATA_DIR": str(settings.DATA_DIR)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "clearinghouse", "worker", "--no-reload"], env=env
+    )

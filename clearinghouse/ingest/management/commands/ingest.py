@@ -1,0 +1,142 @@
+"""``clearinghouse ingest PATH... [--recursive] [--publish] [--json]``.
+
+Every file goes through ``ingest_file`` (as an admin upload would); the batch
+is then read here, two files at a time in isolated workers, rather than left
+to ``clearinghouse worker``. One bad file never stops the batch: it ends as a
+line in the summary with its reason. With ``--json`` the last line of output
+is the summary as one JSON object (docs/operating.md).
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from clearinghouse.catalog.models import Document
+from clearinghouse.ingest.extraction import Extraction
+from clearinghouse.ingest.isolation import extract_many
+from clearinghouse.ingest.pipeline import FAILED, OK, STATUSES, ingest_file
+from clearinghouse.ingest.records import (
+    catalog_vocabulary,
+    record_extraction,
+    record_failure,
+    start_extraction,
+)
+from clearinghouse.ingest.tasks import ingest_limits
+
+#: Files read at once: one worker process per core of a small server.
+WORKERS = 2
+
+
+class Command(BaseCommand):
+    help = "Take documents (files or folders) into the library as draft records."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--recursive", action="store_true", help="include files in sub-folders"
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="publish the new records"
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            dest="as_json",
+            help="end with the summary as JSON",
+        )
+
+    def handle(self, *args, paths, recursive, publish, as_json, **options) -> None:
+        files = collect_files(paths, recursive)
+        # Progress goes to stderr with --json, so that stdout stays parseable.
+        console = Console(
+            file=self.stderr if as_json else self.stdout, width=100, highlight=False
+        )
+        rows = ingest_batch(files, publish=publish, console=console)
+        console.print(summary_table(rows))
+        if as_json:
+            self.stdout.write(dump_summary(rows))
+
+
+def collect_files(paths: list[str], recursive: bool) -> list[Path]:
+    """The files named, and those in the folders named (sorted, no hidden)."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = path.rglob("*") if recursive else path.iterdir()
+            files += sorted(
+                p for p in found if p.is_file() and not p.name.startswith(".")
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CommandError(f"{name}: no such file or folder")
+    return files
+
+
+def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[dict]:
+    """Ingest and read every file; one summary row per file, in order."""
+    rows = [
+        {"path": str(p), "status": "", "reason": "", "resource": None} for p in files
+    ]
+    queued: dict[str, tuple[dict, Document]] = {}
+    with Progress(console=console, transient=True) as progress:
+        checking = progress.add_task("Checking", total=len(files))
+        for row, path in zip(rows, files, strict=True):
+            outcome = ingest_file(path, publish=publish, enqueue=False)
+            row["status"], row["reason"] = outcome.status, outcome.reason
+            row["resource"] = outcome.resource.pk if outcome.resource else None
+            if outcome.status == OK:
+                queued[outcome.document.file.path] = (row, outcome.document)
+            progress.advance(checking)
+        reading = progress.add_task("Reading", total=len(queued))
+        read_queued(queued, lambda: progress.advance(reading))
+    return rows
+
+
+def read_queued(queued: dict[str, tuple[dict, Document]], advance) -> None:
+    """Extract the queued documents two at a time and record each outcome."""
+    vocabulary = catalog_vocabulary() if queued else None
+    tasks = []
+    for path, (_, document) in queued.items():
+        start_extraction(document.pk)
+        tasks.append((path, document.media_type))
+    for path, outcome in extract_many(tasks, workers=WORKERS, limits=ingest_limits()):
+        row, document = queued[str(path)]
+        try:
+            if isinstance(outcome, Extraction):
+                record_extraction(document.pk, outcome, vocabulary=vocabulary)
+            else:
+                record_failure(document.pk, outcome.reason)
+                row["status"], row["reason"] = FAILED, outcome.reason
+        except Exception as exc:  # noqa: BLE001 - one file must not end the batch
+            reason = f"could not record the extraction: {exc!r}"
+            record_failure(document.pk, reason)
+            row["status"], row["reason"] = FAILED, reason
+        advance()
+
+
+def summary_table(rows: list[dict]) -> Table:
+    counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES}
+    table = Table(
+        title=", ".join(f"{n} {status}" for status, n in counts.items()),
+        title_justify="left",
+    )
+    for column in ("file", "status", "record", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        if row["status"] != OK:
+            table.add_row(
+                row["path"], row["status"], str(row["resource"] or ""), row["reason"]
+            )
+    return table
+
+
+def dump_summary(rows: list[dict]) -> str:
+    """The JSON summary: counts per status and one entry per file."""
+    counts = {status: sum(r["status"] == status for r in rows) for status in STATUSES}
+    return json.dumps({**counts, "files": rows}, ensure_ascii=False)
