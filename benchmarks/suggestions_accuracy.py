@@ -285,17 +285,21 @@ class Spec:
 
 def main() -> None:
     args = parse_args()
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+        run(args, Path(args.keep))
+    else:
+        with tempfile.TemporaryDirectory(prefix="suggest-bench-") as folder:
+            run(args, Path(folder))
+
+
+def run(args: argparse.Namespace, out: Path) -> None:
+    """Generate the PDFs into ``out``, suggest, score and report."""
     vocab = load_vocabulary()
-    out = (
-        Path(args.keep)
-        if args.keep
-        else Path(tempfile.mkdtemp(prefix="suggest-bench-"))
-    )
-    out.mkdir(parents=True, exist_ok=True)
     specs = [make_spec(i, record, args.seed) for i, record in enumerate(RECORDS)]
     for spec in specs:
         build_pdf(spec, vocab, out)
-    results = {"text only": [], "with font sizes": []}
+    results: dict[str, list[dict]] = {"text only": [], "with font sizes": []}
     timings = []
     for spec in specs:
         pages, metadata, lines = read_pdf(spec.path)

@@ -452,3 +452,25 @@ def test_it_tokenises_words_with_their_separators():
         "New",
         None,
     )
+
+
+def test_it_names_vocabulary_entries_for_the_curator(vocab):
+    vocab_with_ids = Vocabulary(
+        organisations=[{"id": 7, "name": "Walk Free", "acronym": None, "aliases": []}],
+        topics=vocab.topics,
+        regions=vocab.regions,
+    )
+    publisher = next(
+        s
+        for s in suggest_metadata(
+            ["Walk Free\nGlobal Slavery Index"], {}, vocab_with_ids
+        )
+        if s.field == "publishers"
+    )
+    assert publisher.to_dict() == {
+        "field": "publishers",
+        "value": "7",
+        "source": "'Walk Free' found once on page 1",
+        "confidence": publisher.confidence,
+        "label": "Walk Free",
+    }

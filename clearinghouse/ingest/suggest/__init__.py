@@ -58,7 +58,7 @@ def suggest_metadata(
     )
     title = titles[0].value if titles else None
     pages = pages_from_texts(page_texts[:MAX_PAGES])
-    return [
+    suggestions = [
         *titles,
         *suggest_date(page_texts, metadata),
         *suggest_publishers(
@@ -69,3 +69,4 @@ def suggest_metadata(
         *suggest_regions(pages, vocab.region_index, title),
         *suggest_summary(page_texts),
     ]
+    return [vocab.labelled(s) for s in suggestions]

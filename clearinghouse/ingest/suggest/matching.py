@@ -287,10 +287,6 @@ class PhraseIndex:
                 yield mention
             resume = mention.last + 1
 
-    def find_all(self, pages: Iterable[Page]) -> list[Mention]:
-        """Mentions on every page, in reading order."""
-        return [m for page in pages for m in self.find(page)]
-
     def _match_at(
         self,
         page: Page,

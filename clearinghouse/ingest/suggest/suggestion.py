@@ -1,6 +1,6 @@
 """The shape of a suggestion, shared by every field's suggester."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 #: Field names, as in the native JSON Lines format (docs/formats.md).
 FIELDS = ("title", "date", "publishers", "doi", "isbn", "topics", "regions", "summary")
@@ -16,13 +16,19 @@ class Suggestion:
     region id from the vocabulary, a DOI, or an ISBN's digits. List fields
     (publishers, topics, regions, isbn) get one suggestion per value, best
     first. ``source`` says where it was found, in a curator's words;
-    ``confidence`` runs from 0 to 1.
+    ``confidence`` runs from 0 to 1; ``label`` names a vocabulary entry
+    ("International Labour Organization" for its id) where ``value`` is one.
     """
 
     field: str
     value: str
     source: str
     confidence: float
+    label: str = ""
+
+    def to_dict(self) -> dict[str, str | float]:
+        """A plain dict, as stored in ``Document.suggestions`` (JSON)."""
+        return asdict(self)
 
 
 def clamp(confidence: float, low: float = 0.05, high: float = 0.98) -> float:

@@ -14,6 +14,7 @@ from clearinghouse.ingest.suggest.publishers import (
     organisation_index,
     organisation_phrases,
 )
+from clearinghouse.ingest.suggest.suggestion import Suggestion
 from clearinghouse.ingest.suggest.terms import region_index, topic_index, topic_words
 
 #: One vocabulary entry as the catalog passes it:
@@ -64,6 +65,22 @@ class Vocabulary:
     def _organisation_masks(self) -> list[Phrase]:
         phrases = organisation_phrases(self.organisations)
         return [replace(p, mask=True) for p in phrases]
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Entry names by field and id: what a curator reads for a value."""
+        return {
+            "publishers": {
+                str(o.get("id") or o["name"]): o["name"] for o in self.organisations
+            },
+            "topics": {str(t.get("id") or t["slug"]): t["name"] for t in self.topics},
+            "regions": {str(r.get("id") or r["code"]): r["name"] for r in self.regions},
+        }
+
+    def labelled(self, suggestion: Suggestion) -> Suggestion:
+        """``suggestion`` with the name of the entry its value identifies."""
+        label = self.labels.get(suggestion.field, {}).get(suggestion.value)
+        return replace(suggestion, label=label) if label else suggestion
 
     def is_organisation_name(self, line: str) -> bool:
         """Whether ``line`` is nothing but organisation names (a logo's text)."""
