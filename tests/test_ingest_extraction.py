@@ -4,13 +4,14 @@ failures of hostile files, in process and in isolated workers."""
 import io
 import os
 import random
+import shutil
 import signal
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
@@ -156,6 +157,23 @@ def test_it_flags_a_scanned_pdf_for_ocr(tmp_path):
     assert extraction.thumbnail is not None
 
 
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+def test_it_reads_scanned_pages_by_ocr_when_asked(tmp_path):
+    scan = Image.new("L", (1240, 1754), 255)
+    font = ImageFont.load_default(size=40)
+    words = "Case workers reported 312 referrals."
+    ImageDraw.Draw(scan).text((100, 200), words, fill=0, font=font)
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.drawImage(ImageReader(scan), 0, 0, width=595, height=842)
+    pdf.showPage()
+    pdf.save()
+    assert extract(path).needs_ocr is True
+    extraction = extract(path, limits=Limits(ocr=True))
+    assert (extraction.page_texts, extraction.needs_ocr) == ([words], False)
+    assert extraction.warnings == ["1 page read by OCR (its text may contain errors)"]
+
+
 def test_it_explains_a_password_protected_pdf(tmp_path):
     path = make_pdf(tmp_path / "secret.pdf", PAGES, encrypt="secret")
     with pytest.raises(ExtractionError) as caught:
@@ -297,6 +315,26 @@ def test_it_explains_files_it_cannot_read(tmp_path):
     with pytest.raises(ExtractionError) as caught:
         extract(broken, "image/png")
     assert caught.value.reason == "no reader for files of type image/png"
+
+
+@pytest.mark.parametrize("name", ["report.docx", "report.odt", "report.epub"])
+def test_it_explains_damaged_documents_and_never_crashes(tmp_path, name):
+    original = (FIXTURES / name).read_bytes()
+    media_type = extract(FIXTURES / name).media_type
+    rng = random.Random(name)
+    for attempt in range(40):
+        damaged = bytearray(original[: rng.randrange(1, len(original))])
+        if attempt % 2:  # flip bytes instead of cutting the file short
+            damaged = bytearray(original)
+            for _ in range(rng.randrange(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"{attempt}-{name}"
+        path.write_bytes(damaged)
+        try:
+            extract(path, media_type)
+        except ExtractionError as exc:
+            # A flipped flag bit can make a part look encrypted, too.
+            assert exc.reason.startswith(("the file is damaged: ", "the file is pa"))
 
 
 def test_it_sniffs_when_no_type_is_given(tmp_path):

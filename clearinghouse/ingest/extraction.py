@@ -115,7 +115,8 @@ def extract(
     except (ExtractionError, MemoryError):
         raise
     except OSError as exc:
-        raise ExtractionError(f"the file could not be opened: {exc.strerror}") from exc
+        reason = exc.strerror or describe(exc)
+        raise ExtractionError(f"the file could not be opened: {reason}") from exc
     except Exception as exc:  # noqa: BLE001 - a hostile file must not crash a batch
         raise ExtractionError(f"the file is damaged: {describe(exc)}") from exc
     return finish(extraction)
@@ -161,7 +162,7 @@ def clean_metadata(
 
 def count_words(text: str) -> int:
     """Words in ``text``; each CJK character counts as one."""
-    return sum(1 for _ in _WORDS.finditer(text))
+    return len(_WORDS.findall(text))
 
 
 def paginate(

@@ -58,11 +58,17 @@ def extract_isolated(
     sniffing refuses the file) whatever goes wrong in the worker.
 
     Reuses one worker kept for the life of this process, so that a task
-    runner calling it once per file pays the start-up cost once.
+    runner calling it once per file pays the start-up cost once; calls from
+    several threads take turns.
     """
     global _shared_worker
     with _shared_lock:
-        if _shared_worker is None or _shared_worker.retired:
+        # A forked process (a server's worker) must not share its parent's.
+        if (
+            _shared_worker is None
+            or _shared_worker.retired
+            or _shared_worker.owner != os.getpid()
+        ):
             _shared_worker = _Worker()
         _shared_worker.send(path, media_type, limits)
         _shared_worker.conn.poll(_shared_worker.seconds_left())
@@ -122,7 +128,7 @@ class _Worker:
         root = str(Path(clearinghouse.__file__).resolve().parents[1])
         python_path = os.pathsep.join(filter(None, [root, os.getenv("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__],
+            [sys.executable, "-m", "clearinghouse.ingest.isolation"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": python_path},
@@ -132,6 +138,7 @@ class _Worker:
         self._sender = Connection(os.dup(self.process.stdin.fileno()), readable=False)
         self.process.stdin.close()
         self.process.stdout.close()
+        self.owner = os.getpid()
         self.ready = False
         self.retired = False
         self.tasks = 0

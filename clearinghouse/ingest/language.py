@@ -7,6 +7,7 @@ high-accuracy mode take some 400 MB and ten seconds; on a document's first
 thousands of characters the low mode is as accurate.
 """
 
+import re
 from functools import cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -49,13 +50,14 @@ LANGUAGES = (
 SAMPLE_CHARS = 5000
 #: Fewer letters than this give no reliable answer.
 MIN_LETTERS = 40
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the main language of ``text``, or None when there
     is too little text or no language is clearly ahead."""
     sample = " ".join(text[: SAMPLE_CHARS * 2].split())[:SAMPLE_CHARS]
-    if sum(1 for c in sample if c.isalpha()) < MIN_LETTERS:
+    if len(_LETTERS.findall(sample)) < MIN_LETTERS:
         return None
     language = detector().detect_language_of(sample)
     return language.iso_code_639_1.name.lower() if language else None

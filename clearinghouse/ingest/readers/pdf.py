@@ -66,7 +66,11 @@ def _read_document(pdf: pdfium.PdfDocument, path: Path, limits: Limits) -> Extra
     warnings: list[str] = []
     if page_count > limits.max_pages:
         warnings.append(too_many_pages(page_count, limits))
-    texts = _page_texts(pdf, min(page_count, limits.max_pages), warnings)
+    pages = _Pages(limits.thumbnail_width, warnings)
+    for index in range(min(page_count, limits.max_pages)):
+        pages.read(pdf, index)
+    pages.warn_unreadable()
+    texts = pages.texts
     blank = [i for i, text in enumerate(texts) if _visible_chars(text) < MIN_PAGE_CHARS]
     if limits.ocr and blank:
         blank = _ocr_pages(pdf, texts, blank, limits, warnings)
@@ -75,72 +79,81 @@ def _read_document(pdf: pdfium.PdfDocument, path: Path, limits: Limits) -> Extra
         page_texts=texts,
         page_count=page_count,
         metadata=read_metadata(pdf, path, warnings),
-        thumbnail=_thumbnail(pdf, limits.thumbnail_width, warnings),
+        thumbnail=pages.thumbnail,
         # A scan: most pages have no text layer, whatever the cover says.
         needs_ocr=len(blank) > len(texts) / 2,
         warnings=warnings,
     )
 
 
-def _page_texts(pdf: pdfium.PdfDocument, count: int, warnings: list[str]) -> list[str]:
-    texts: list[str] = []
-    unreadable: list[int] = []
-    for index in range(count):
+class _Pages:
+    """Text of each page read, and the thumbnail of the first (rendered while
+    that page is loaded: loading a page parses its content, the costly part)."""
+
+    def __init__(self, thumbnail_width: int, warnings: list[str]) -> None:
+        self.thumbnail_width = thumbnail_width
+        self.warnings = warnings
+        self.texts: list[str] = []
+        self.thumbnail: bytes | None = None
+        self.unreadable: list[int] = []
+
+    def read(self, pdf: pdfium.PdfDocument, index: int) -> None:
         try:
-            texts.append(_page_text(pdf, index))
+            page = pdf[index]
         except pdfium.PdfiumError:
-            texts.append("")
-            unreadable.append(index + 1)
-    if unreadable:
-        shown = ", ".join(map(str, unreadable[:10]))
-        more = "…" if len(unreadable) > 10 else ""
-        warnings.append(
-            f"{len(unreadable)} pages could not be read (pages {shown}{more})"
-        )
-    return texts
-
-
-def _page_text(pdf: pdfium.PdfDocument, index: int) -> str:
-    page = pdf[index]
-    try:
-        textpage = page.get_textpage()
+            self.texts.append("")
+            self.unreadable.append(index + 1)
+            return
         try:
-            return textpage.get_text_range()
+            self.texts.append(_page_text(page))
+            if index == 0:
+                self.thumbnail = _thumbnail(page, self.thumbnail_width, self.warnings)
+        except pdfium.PdfiumError:
+            self.texts.append("")
+            self.unreadable.append(index + 1)
         finally:
-            textpage.close()
+            page.close()
+
+    def warn_unreadable(self) -> None:
+        if self.unreadable:
+            shown = ", ".join(map(str, self.unreadable[:10]))
+            more = "…" if len(self.unreadable) > 10 else ""
+            count = _pages(len(self.unreadable))
+            self.warnings.append(f"{count} could not be read (pages {shown}{more})")
+
+
+def _page_text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        return textpage.get_text_range()
     finally:
-        page.close()
+        textpage.close()
+
+
+def _pages(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
 
 
 def _visible_chars(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _thumbnail(
-    pdf: pdfium.PdfDocument, width: int, warnings: list[str]
-) -> bytes | None:
-    """Page 1 as WebP, ``width`` pixels wide."""
-    try:
-        page = pdf[0]
-    except pdfium.PdfiumError:
-        warnings.append("no thumbnail: the first page could not be loaded")
+def _thumbnail(page: pdfium.PdfPage, width: int, warnings: list[str]) -> bytes | None:
+    """``page`` as WebP, ``width`` pixels wide."""
+    page_width, page_height = page.get_size()
+    if page_width <= 0 or page_height <= 0:
+        warnings.append("no thumbnail: the first page has no size")
         return None
+    crop_bottom = max(0.0, page_height - page_width * MAX_THUMBNAIL_RATIO)
     try:
-        page_width, page_height = page.get_size()
-        if page_width <= 0 or page_height <= 0:
-            warnings.append("no thumbnail: the first page has no size")
-            return None
-        crop_bottom = max(0.0, page_height - page_width * MAX_THUMBNAIL_RATIO)
         bitmap = page.render(scale=width / page_width, crop=(0, crop_bottom, 0, 0))
-        try:
-            image = bitmap.to_pil()
-        finally:
-            bitmap.close()
     except pdfium.PdfiumError:
         warnings.append("no thumbnail: the first page could not be rendered")
         return None
+    try:
+        image = bitmap.to_pil()
     finally:
-        page.close()
+        bitmap.close()
     buffer = io.BytesIO()
     # method=0 is libwebp's fastest setting: a tenth of the default's time
     # for a file about 15 % larger, on images this small.
@@ -168,7 +181,8 @@ def _ocr_pages(
         else:
             texts[index] = text
     if len(still_blank) < len(blank):
-        warnings.append(f"{len(blank) - len(still_blank)} pages were read by OCR")
+        read = _pages(len(blank) - len(still_blank))
+        warnings.append(f"{read} read by OCR (its text may contain errors)")
     return still_blank
 
 
