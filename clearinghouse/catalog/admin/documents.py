@@ -95,7 +95,19 @@ class DocumentForm(forms.ModelForm):
 FILE_FACTS = ("media_type", "size_shown", "pages", "state", "failure_shown")
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentDisplays:
+    """Read-only columns shared by the document inline and the document admin."""
+
+    @admin.display(description="failure")
+    def failure_shown(self, document: Document) -> str:
+        return Truncator(document.failure).chars(80)
+
+    @admin.display(description="suggestions")
+    def suggestions_shown(self, document: Document) -> str:
+        return suggestion_list(document)
+
+
+class DocumentInline(DocumentDisplays, admin.TabularInline):
     model = Document
     form = DocumentForm
     fields = ("file", "title", "position", *FILE_FACTS, "suggestions_shown")
@@ -105,14 +117,6 @@ class DocumentInline(admin.TabularInline):
     @admin.display(description="size")
     def size_shown(self, document: Document) -> str:
         return filesizeformat(document.size) if document.sha256 else ""
-
-    @admin.display(description="failure")
-    def failure_shown(self, document: Document) -> str:
-        return Truncator(document.failure).chars(80)
-
-    @admin.display(description="suggestions")
-    def suggestions_shown(self, document: Document) -> str:
-        return suggestion_list(document)
 
 
 def suggestion_list(document: Document) -> str:
@@ -152,7 +156,7 @@ class PageInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(DocumentDisplays, admin.ModelAdmin):
     form = DocumentForm
     inlines = (PageInline,)
     list_display = (
@@ -221,14 +225,6 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description="size", ordering="size")
     def size_shown(self, document: Document) -> str:
         return filesizeformat(document.size)
-
-    @admin.display(description="failure")
-    def failure_shown(self, document: Document) -> str:
-        return Truncator(document.failure).chars(80)
-
-    @admin.display(description="suggestions")
-    def suggestions_shown(self, document: Document) -> str:
-        return suggestion_list(document)
 
     @admin.display(description="possible duplicates")
     def possible_duplicates_shown(self, document: Document) -> str:
