@@ -9,13 +9,14 @@ a title with "A report by ...", a journal article's first page; dates written
 ISBNs on the imprint or the back page; publishers by acronym or full name,
 funders and cited organisations as decoys; embedded titles that are right,
 "untitled", "Microsoft Word - final_v3.docx", a file name or another report's
-title. Text is read back with pypdfium2, as ingest does, and suggested twice:
-from the text alone and with page 1's font sizes.
+title. Text is read back by ingest's own extraction (``extract``), and
+suggested twice: from the text alone and with page 1's font sizes as the PDF
+reader measures them.
 
     .venv/bin/python benchmarks/suggestions_accuracy.py [--keep DIR] [--verbose]
 
 Prints a table and, as its last line, one JSON object of the figures.
-Needs reportlab and pypdfium2 (not runtime dependencies of the suggester).
+Needs reportlab (not a runtime dependency).
 The body text was written for this benchmark, separately from the synonyms
 table, but by the same hand: read the topic figures as an upper bound.
 """
@@ -31,8 +32,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -48,6 +47,7 @@ from reportlab.platypus import (
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from clearinghouse.ingest.extraction import extract  # noqa: E402
 from clearinghouse.ingest.suggest import Vocabulary, suggest_metadata  # noqa: E402
 from clearinghouse.ingest.suggest.title import normalise_title  # noqa: E402
 
@@ -583,47 +583,9 @@ def back_page(spec: Spec, orgs: dict, rng: random.Random) -> list:
 
 
 def read_pdf(path: Path) -> tuple[list[str], dict, list[tuple[str, float]]]:
-    """Page texts, metadata as ingest reports it, and page 1's sized lines."""
-    pdf = pdfium.PdfDocument(str(path))
-    pages = [
-        pdf[i].get_textpage().get_text_range().replace("\r\n", "\n")
-        for i in range(len(pdf))
-    ]
-    info = pdf.get_metadata_dict()
-    metadata = {
-        "title": info.get("Title", ""),
-        "created": pdf_date_to_iso(info.get("CreationDate", "")),
-    }
-    lines = sized_lines(pdf[0].get_textpage())
-    pdf.close()
-    return pages, metadata, lines
-
-
-def sized_lines(textpage: pdfium.PdfTextPage) -> list[tuple[str, float]]:
-    """(text, font size) per printed line, size being the line's largest.
-
-    The recipe for ``first_page_lines``: character i of ``get_text_range()``
-    is character i of ``FPDFText_GetFontSize``.
-    """
-    text = textpage.get_text_range()
-    lines, current, size = [], [], 0.0
-    for i, char in enumerate(text):
-        if char in "\r\n":
-            if current:
-                lines.append(("".join(current), size))
-            current, size = [], 0.0
-            continue
-        current.append(char)
-        if not char.isspace():
-            size = max(size, pdfium_c.FPDFText_GetFontSize(textpage.raw, i))
-    if current:
-        lines.append(("".join(current), size))
-    return lines
-
-
-def pdf_date_to_iso(value: str) -> str:
-    match = re.match(r"D:(\d{4})(\d{2})(\d{2})", value)
-    return f"{match[1]}-{match[2]}-{match[3]}T00:00:00" if match else ""
+    """Page texts, metadata and page 1's sized lines, as ingest reads them."""
+    extraction = extract(path, "application/pdf")
+    return extraction.page_texts, extraction.metadata, extraction.first_page_lines
 
 
 def score(spec: Spec, suggestions: list, pages: list[str]) -> dict:

@@ -150,7 +150,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": browsers then send "Origin: null" on form posts, which
+# Django's CSRF check rightly refuses. "same-origin" still tells other sites
+# nothing about what a reader was looking at.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "login"
@@ -169,6 +172,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 INGEST_MAX_BYTES = env_int("CLEARINGHOUSE_INGEST_MAX_MB", 200) * 1024 * 1024
 INGEST_SECONDS = env_int("CLEARINGHOUSE_INGEST_SECONDS", 120)
 INGEST_MEMORY_MB = env_int("CLEARINGHOUSE_INGEST_MEMORY_MB", 1500)
+
+
+def env_ocr_languages(name: str, default: str) -> str:
+    """Tesseract language codes joined by "+", as its -l option takes them."""
+    raw = env_str(name, default) or default
+    codes = raw.split("+")
+    if all(code.isascii() and code.replace("_", "").isalnum() for code in codes):
+        return raw
+    raise ImproperlyConfigured(
+        f"{name} must be tesseract language codes joined by '+' "
+        f"(like eng or eng+fra+chi_sim), not {raw!r}"
+    )
+
+
+# OCR reads PDF pages without a text layer with tesseract, when installed: a
+# few seconds a page, so off unless asked for.
+INGEST_OCR = env_bool("CLEARINGHOUSE_INGEST_OCR", False)
+INGEST_OCR_LANGUAGES = env_ocr_languages("CLEARINGHOUSE_INGEST_OCR_LANGUAGES", "eng")
 
 LOGGING = {
     "version": 1,

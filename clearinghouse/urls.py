@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from clearinghouse.api.views import api
-from clearinghouse.web.views import browse, home, listing, resources, system
+from clearinghouse.web.views import browse, documents, home, listing, resources, system
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,8 +11,13 @@ urlpatterns = [
     path("resources/<slug:slug>/", resources.resource_detail, name="resource"),
     path(
         "resources/<slug:slug>/documents/<int:pk>/",
-        resources.document_download,
+        documents.document_download,
         name="document",
+    ),
+    path(
+        "resources/<slug:slug>/documents/<int:pk>/thumbnail",
+        documents.document_thumbnail,
+        name="document_thumbnail",
     ),
     path("topics/", browse.topics, name="topics"),
     path("topics/<slug:slug>/", listing.topic, name="topic"),

@@ -198,12 +198,19 @@ class WorkflowActionTests(AdminTestCase):
 
     def test_it_offers_an_editor_only_submit(self) -> None:
         self.client.force_login(self.editor)
-        self.assertEqual(["submit"], self.offered_actions())
+        self.assertEqual(["submit", "merge_records"], self.offered_actions())
 
     def test_it_offers_a_reviewer_every_transition(self) -> None:
         self.client.force_login(self.reviewer)
         self.assertEqual(
-            ["submit", "publish", "send_back", "withdraw", "restore_draft"],
+            [
+                "submit",
+                "publish",
+                "send_back",
+                "withdraw",
+                "restore_draft",
+                "merge_records",
+            ],
             self.offered_actions(),
         )
 
@@ -528,7 +535,7 @@ class EveryPageTests(AdminTestCase):
         models = {m.__name__ for m in apps.get_app_config("catalog").get_models()}
         registered = {m.__name__ for m in self.catalog_admins()}
         # Pages are shown read-only inside their document, not on their own.
-        links = {"ResourcePublisher", "ResourceAuthor", "Page"}
+        links = {"ResourcePublisher", "ResourceAuthor", "Page", "SignatureBand"}
         self.assertEqual(models - links, registered)
 
     def test_it_serves_every_changelist_add_and_change_page(self) -> None:

@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 STARTUP_SECONDS = 90
+#: The data folder of each demo server, by origin.
+DATA_DIRS: dict[str, Path] = {}
 
 
 def free_port() -> int:
@@ -75,6 +77,7 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             command, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     origin = f"http://127.0.0.1:{port}"
+    DATA_DIRS[origin] = data_dir
     try:
         wait_until_healthy(origin, server, log)
         yield origin
@@ -186,4 +189,57 @@ def test_it_searches_filters_and_opens_a_resource(
     assert re.search(r"/documents/\d+/$", download.first.get_attribute("href"))
     snapshot(page, "resource")
 
+    assert elsewhere(requested, origin) == []
+
+
+def write_report(path: Path) -> Path:
+    """A small real PDF with a title set large, as a report's cover is."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("Helvetica-Bold", 22)
+    canvas.drawString(60, 700, "Referral pathways for survivors")
+    canvas.setFont("Helvetica", 11)
+    body = "Social workers and hotlines refer survivors of trafficking to shelters."
+    for line in range(12):
+        canvas.drawString(60, 640 - 16 * line, body)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_a_curator_signs_in_and_uploads_documents(
+    visit: tuple[Page, list[str]], origin: str, tmp_path: Path
+) -> None:
+    """Sign-in and uploads are form posts: the browser's own Origin and
+    Referer headers must pass the CSRF check. The demo's worker reads the PDF;
+    the image is refused at the door."""
+    from PIL import Image
+
+    page, requested = visit
+    password = (DATA_DIRS[origin] / "demo-curator-password.txt").read_text().strip()
+    page.goto(f"{origin}/admin/")
+    page.locator("input[name=username]").fill("curator")
+    page.locator("input[name=password]").fill(password)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(f"{origin}/admin/")
+
+    page.goto(f"{origin}/admin/catalog/resource/upload/")
+    image = tmp_path / "cover.png"
+    Image.new("RGB", (40, 40), "white").save(image)
+    report = write_report(tmp_path / "referral_pathways.pdf")
+    page.locator("input[type=file]").set_input_files([str(report), str(image)])
+    page.locator("input[type=submit][value=Upload]").click()
+    results = page.locator("#upload-results")
+    assert "documents only" in results.locator(".upload-refused").inner_text()
+    record = results.locator(".upload-ok a")
+    record.click()
+    page.wait_for_url(re.compile(r"/admin/catalog/resource/\d+/change/"))
+    deadline = time.monotonic() + 60
+    while "Referral pathways for survivors" not in page.content():
+        assert time.monotonic() < deadline, "the worker did not read the upload"
+        time.sleep(1)
+        page.reload()
+    snapshot(page, "admin-upload")
     assert elsewhere(requested, origin) == []

@@ -6,15 +6,20 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from clearinghouse.catalog.models import Document
+from clearinghouse.ingest.candidates import possible_duplicates, store_bands
 from clearinghouse.ingest.duplicates import (
-    DuplicateIndex,
+    band_keys,
     find_near_duplicates,
     number_similarity,
     similarity,
     text_signature,
     title_similarity,
 )
+from tests.world import make_resource
 
 # Plain words: texts drawn from them share almost no five-word runs by chance.
 WORDS = """access account action activity adult advice agency analysis approach area
@@ -217,22 +222,57 @@ def test_it_finds_reexports_editions_and_translations_with_reasons():
     assert as_expected(matches) == EXPECTED
 
 
-def test_it_finds_the_same_through_the_index():
-    index = DuplicateIndex()
-    for record in world():
-        index.add(*record)
-    matches = index.query(text_signature(REPORT), "Global Threat Assessment 2021")
-    assert as_expected(matches) == EXPECTED
+def store_world() -> dict[str, int]:
+    """``world()`` as records in the catalog, each with a document carrying
+    its signature and band keys; the ids by name."""
+    ids = {}
+    for name, signature, title in world():
+        resource = make_resource(title=title)
+        ids[name] = resource.pk
+        if signature is not None:
+            document = Document.objects.create(
+                resource=resource, file=f"files/{name}.pdf", signature=signature
+            )
+            store_bands(document, signature)
+    return ids
 
 
-def test_it_forgets_removed_records():
-    index = DuplicateIndex()
-    for record in world():
-        index.add(*record)
-    index.remove("reexport")
-    index.remove("never-added")
-    matches = index.query(text_signature(REPORT), "Global Threat Assessment 2021")
-    assert ("reexport" not in [m[0] for m in matches], len(index)) == (True, 33)
+@pytest.mark.django_db
+def test_it_finds_the_same_through_the_indexes():
+    ids = store_world()
+    new = make_resource(title="report.pdf")
+    matches = possible_duplicates(
+        new.pk, text_signature(REPORT), "Global Threat Assessment 2021"
+    )
+    names = {pk: name for name, pk in ids.items()}
+    found = [(names[m["resource"]], 0, m["reason"]) for m in matches]
+    assert as_expected(found) == EXPECTED
+
+
+@pytest.mark.django_db
+def test_it_looks_at_candidates_only():
+    """Band keys, not a scan: a record sharing no band and no title word is
+    never compared, however many there are."""
+    store_world()
+    new = make_resource(title="report.pdf")
+    with CaptureQueriesContext(connection) as queries:
+        possible_duplicates(new.pk, text_signature(prose(999)), "Unrelated words")
+    fetched = sum(
+        "signature" in q["sql"] and "catalog_signatureband" not in q["sql"]
+        for q in queries.captured_queries
+    )
+    assert (len(queries.captured_queries) <= 4, fetched) == (True, 0)
+
+
+def test_band_keys_are_stable_and_shared_by_similar_texts():
+    original, copy = text_signature(REPORT), text_signature(reexported(REPORT))
+    unrelated = text_signature(prose(77))
+    keys = band_keys(original)
+    assert keys == band_keys(text_signature(REPORT))
+    assert all(0 <= k < 2**63 for k in keys)
+    assert set(keys) & set(band_keys(copy))
+    assert not set(keys) & set(band_keys(unrelated))
+    assert band_keys(None) == band_keys(b"") == []
 
 
 def test_it_reports_a_same_titled_document_with_other_text_apart():

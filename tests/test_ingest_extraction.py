@@ -4,14 +4,13 @@ failures of hostile files, in process and in isolated workers."""
 import io
 import os
 import random
-import shutil
 import signal
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
@@ -27,6 +26,7 @@ from clearinghouse.ingest.isolation import extract_isolated, extract_many
 from clearinghouse.ingest.language import detect_language
 from clearinghouse.ingest.readers.pdf_metadata import pdf_date
 from clearinghouse.ingest.sniff import Refused
+from clearinghouse.ingest.suggest import suggest_metadata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 TITLE = "Child Protection in Emergencies"
@@ -110,10 +110,111 @@ def test_it_reads_pdf_metadata(report_pdf):
     }
 
 
-def test_it_renders_a_webp_thumbnail_300_pixels_wide(report_pdf):
+def test_it_renders_a_webp_thumbnail_240_pixels_wide(report_pdf):
     thumbnail = Image.open(io.BytesIO(extract(report_pdf).thumbnail))
     # An A4 page (595 x 842 points) at 300 pixels wide.
-    assert (thumbnail.format, thumbnail.size) == ("WEBP", (300, 425))
+    assert (thumbnail.format, thumbnail.size) == ("WEBP", (240, 340))
+
+
+COVER_BODY = [
+    "This review looks at how residential homes keep children safe from",
+    "exploitation, and at what inspectors found in 2023 and 2024.",
+]
+
+
+@pytest.fixture(scope="module")
+def cover_pdf(tmp_path_factory) -> Path:
+    """A cover printed from Word: the file name as its title and in small type
+    at the top, a strapline, the title in large type over two lines, a body."""
+    path = tmp_path_factory.mktemp("pdf") / "cover.pdf"
+    pdf = canvas.Canvas(str(path), invariant=True)
+    pdf.setTitle("Microsoft Word - draft.docx")
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(72, 800, "Microsoft Word - draft.docx")
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 740, "An independent review for the Care Inspectorate")
+    pdf.setFont("Helvetica-Bold", 28)
+    pdf.drawString(72, 700, "Safeguarding Children")
+    pdf.drawString(72, 666, "in Residential Care")
+    pdf.setFont("Helvetica", 10)
+    for number, line in enumerate(COVER_BODY):
+        pdf.drawString(72, 600 - 14 * number, line)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_it_reads_page_one_lines_with_their_type_sizes(cover_pdf):
+    assert extract(cover_pdf).first_page_lines == [
+        ("Microsoft Word - draft.docx", 8.0),
+        ("An independent review for the Care Inspectorate", 11.0),
+        ("Safeguarding Children", 28.0),
+        ("in Residential Care", 28.0),
+        (COVER_BODY[0], 10.0),
+        (COVER_BODY[1], 10.0),
+    ]
+
+
+def test_it_suggests_the_largest_text_as_the_title(cover_pdf):
+    extraction = extract(cover_pdf)
+    vocabulary = {"organisations": [], "topics": [], "regions": []}
+
+    def titles(**sized) -> list[tuple[str, str]]:
+        found = suggest_metadata(
+            extraction.page_texts, extraction.metadata, vocabulary, **sized
+        )
+        return [(s.value, s.source) for s in found if s.field == "title"]
+
+    # From the text alone the strapline runs into the title.
+    first_lines = (
+        "An independent review for the Care Inspectorate "
+        "Safeguarding Children in Residential Care"
+    )
+    assert titles() == [(first_lines, "first lines of page 1")]
+    assert titles(first_page_lines=extraction.first_page_lines) == [
+        ("Safeguarding Children in Residential Care", "largest text on page 1"),
+        (first_lines, "first lines of page 1"),
+    ]
+
+
+def test_it_measures_type_as_printed_and_cleans_lines(tmp_path):
+    path = tmp_path / "scaled.pdf"
+    pdf = canvas.Canvas(str(path))
+    # Some producers set every font at 1 point and scale the text instead.
+    scaled = pdf.beginText()
+    scaled.setTextTransform(24, 0, 0, 24, 72, 700)
+    scaled.setFont("Helvetica", 1)
+    scaled.textOut("Scaled by the text matrix")
+    pdf.drawText(scaled)
+    pdf.saveState()
+    pdf.translate(72, 640)
+    pdf.scale(2, 2)
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(0, 0, "Scaled by the page")
+    pdf.restoreState()
+    # PDFium joins a word broken at a line end with U+FFFE, a non-character.
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(72, 560, "Child traf-")
+    pdf.drawString(72, 546, "ficking in border towns")
+    pdf.showPage()
+    pdf.save()
+    assert extract(path).first_page_lines == [
+        ("Scaled by the text matrix", 24.0),
+        ("Scaled by the page", 18.0),
+        ("Child trafficking in border towns", 10.0),
+    ]
+
+
+def test_it_keeps_the_first_80_lines_of_page_one(tmp_path):
+    lines = [f"Line {n} of a long first page" for n in range(1, 101)]
+    path = tmp_path / "dense.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 1600))
+    pdf.setFont("Helvetica", 9)
+    for number, line in enumerate(lines):
+        pdf.drawString(72, 1560 - 15 * number, line)
+    pdf.showPage()
+    pdf.save()
+    assert extract(path).first_page_lines == [(line, 9.0) for line in lines[:80]]
 
 
 def test_it_reads_xmp_metadata(tmp_path):
@@ -155,23 +256,6 @@ def test_it_flags_a_scanned_pdf_for_ocr(tmp_path):
     assert extraction.word_count == 0
     assert extraction.language is None
     assert extraction.thumbnail is not None
-
-
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
-def test_it_reads_scanned_pages_by_ocr_when_asked(tmp_path):
-    scan = Image.new("L", (1240, 1754), 255)
-    font = ImageFont.load_default(size=40)
-    words = "Case workers reported 312 referrals."
-    ImageDraw.Draw(scan).text((100, 200), words, fill=0, font=font)
-    path = tmp_path / "scan.pdf"
-    pdf = canvas.Canvas(str(path))
-    pdf.drawImage(ImageReader(scan), 0, 0, width=595, height=842)
-    pdf.showPage()
-    pdf.save()
-    assert extract(path).needs_ocr is True
-    extraction = extract(path, limits=Limits(ocr=True))
-    assert (extraction.page_texts, extraction.needs_ocr) == ([words], False)
-    assert extraction.warnings == ["1 page read by OCR (its text may contain errors)"]
 
 
 def test_it_explains_a_password_protected_pdf(tmp_path):

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from clearinghouse.catalog.models import Document, Page, Resource
+from clearinghouse.catalog.models import Document, Language, Page, Resource
 from clearinghouse.ingest import isolation
+from clearinghouse.ingest.extraction import ExtractionError, extract
 from clearinghouse.ingest.pipeline import ingest_file
 from clearinghouse.ingest.tasks import extract_document
 from clearinghouse.search.engine import search
@@ -172,3 +173,59 @@ def test_it_flags_a_re_export_as_a_possible_duplicate(tmp_path) -> None:
     assert [d["resource"] for d in document.possible_duplicates] == [first.resource.pk]
     assert "text 100 % similar" in document.possible_duplicates[0]["reason"]
     assert document.signature
+
+
+@pytest.mark.django_db
+def test_the_worker_gives_the_record_its_detected_language(tmp_path) -> None:
+    ingest_file(write_pdf(tmp_path / "report.pdf"))
+    run_worker()
+    resource = Resource.objects.get()
+    assert [language.code for language in resource.languages.all()] == ["en"]
+    assert resource.provenance["ingest"]["language"] == "detected in the text"
+
+
+@pytest.mark.django_db
+def test_a_record_keeps_the_languages_a_curator_gave_it(tmp_path) -> None:
+    first = ingest_file(write_pdf(tmp_path / "report.pdf"), enqueue=False)
+    first.resource.languages.set(Language.objects.filter(code="fr"))
+    extract_document.call(first.document.pk)
+    assert [lang.code for lang in first.resource.languages.all()] == ["fr"]
+
+
+@pytest.mark.django_db
+def test_a_file_read_already_is_recorded_complete_in_one_go(tmp_path) -> None:
+    """The CLI's door: the extraction comes with the file, nothing is queued."""
+    path = write_pdf(tmp_path / "scan_0001.pdf")
+    outcome = ingest_file(path, extraction=extract(path))
+    document = outcome.document
+    document.refresh_from_db()
+    assert (outcome.status, document.state, document.pages) == ("ok", "done", 3)
+    assert Page.objects.filter(document=document).count() == 3
+    assert document.signature_bands.count() > 0
+    assert [lang.code for lang in outcome.resource.languages.all()] == ["en"]
+    assert isinstance(document.suggestions, list) and document.suggestions
+
+
+@pytest.mark.django_db
+def test_a_file_that_could_not_be_read_is_kept_with_its_reason(tmp_path) -> None:
+    path = write_pdf(tmp_path / "locked.pdf")
+    reason = "the PDF is password-protected"
+    outcome = ingest_file(path, extraction=ExtractionError(reason))
+    assert (outcome.status, outcome.reason) == ("failed", reason)
+    document = Document.objects.get()
+    assert (document.state, document.failure) == ("failed", reason)
+    assert document.resource.status == "draft"
+
+
+@pytest.mark.django_db
+def test_it_finds_a_reexport_through_the_band_index(tmp_path) -> None:
+    """Near-duplicate hints come from the indexed lookup, for either door."""
+    first = ingest_file(write_pdf(tmp_path / "a.pdf", PAGES * 3))
+    run_worker()
+    longer = PAGES * 3 + ["An annex lists the hotlines consulted."]
+    second = ingest_file(write_pdf(tmp_path / "b.pdf", longer))
+    run_worker()
+    second.document.refresh_from_db()
+    hinted = [d["resource"] for d in second.document.possible_duplicates]
+    assert hinted == [first.resource.pk]
+    assert "text" in second.document.possible_duplicates[0]["reason"]

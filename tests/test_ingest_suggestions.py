@@ -17,7 +17,11 @@ from clearinghouse.ingest.suggest.identifiers import (
 )
 from clearinghouse.ingest.suggest.matching import Page
 from clearinghouse.ingest.suggest.summary import suggest_summary
-from clearinghouse.ingest.suggest.title import suggest_title, title_problem
+from clearinghouse.ingest.suggest.title import (
+    suggest_title,
+    title_from_lines,
+    title_problem,
+)
 
 ROOT = Path(__file__).resolve().parent.parent / "clearinghouse"
 
@@ -305,6 +309,66 @@ def test_it_takes_the_largest_text_but_not_the_logo(vocab):
     assert (best.value, best.source) == (
         "Global Threat Assessment 2021",
         "largest text on page 1",
+    )
+
+
+def test_it_skips_a_logo_wrapped_over_the_lines_of_its_size(vocab):
+    lines = [
+        ("UNICEF Office of Research –", 30.0),
+        ("Innocenti | Global Kids Online", 30.0),
+        ("GROWING UP IN A CONNECTED", 26.0),
+        ("WORLD", 26.0),
+        ("November 2019", 14.0),
+    ]
+    title = title_from_lines(lines, vocab.is_organisation_name)
+    assert title == "GROWING UP IN A CONNECTED WORLD"
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            [("Global Threat Assessment", 26.0), ("2021", 26.0), ("Oct 2021", 12.0)],
+            "Global Threat Assessment 2021",
+        ),
+        (
+            [
+                ("Tech Coalition", 30.0),
+                ("Lantern Transparency", 26.0),
+                ("Report", 26.0),
+            ],
+            "Lantern Transparency Report",
+        ),
+        (
+            # "Sexual Abuse" is also a journal's name.
+            [
+                ("Child Exploitation Material in the", 26.0),
+                ("Context of Institutional Child", 26.0),
+                ("Sexual Abuse", 26.0),
+            ],
+            "Child Exploitation Material in the Context of Institutional Child "
+            "Sexual Abuse",
+        ),
+        (
+            [("Online Safety Act", 26.0), ("October 2023", 26.0), ("www.gov.uk", 9.0)],
+            "Online Safety Act",
+        ),
+    ],
+)
+def test_it_ends_a_title_in_one_type_only_at_a_date_or_link(
+    vocab, lines: list[tuple[str, float]], title: str
+):
+    assert title_from_lines(lines, vocab.is_organisation_name) == title
+
+
+def test_it_skips_a_file_name_printed_as_a_page_header(vocab):
+    pages = [
+        "Microsoft Word - GloTIP_2022.docx\nGlobal Report on\nTrafficking in Persons"
+    ]
+    best = suggest_title(pages, {}, None, vocab.is_organisation_name)[0]
+    assert (best.value, best.source) == (
+        "Global Report on Trafficking in Persons",
+        "first lines of page 1",
     )
 
 

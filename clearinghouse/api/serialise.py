@@ -23,11 +23,24 @@ def resource_summary(resource: Resource, request: HttpRequest) -> dict:
 
 
 def hit_to_dict(hit: Hit, request: HttpRequest) -> dict:
-    return {
+    found = {
         **resource_summary(hit.resource, request),
         "snippet": hit.snippet,
         "score": round(hit.score, 4) if hit.score is not None else None,
     }
+    # Optional: only when the words are in the pages of a document the caller
+    # may download. {"document", "url", "pages" (the first few), "total"}.
+    if hit.found_on:
+        found["found_on_pages"] = [
+            {
+                "document": str(line.document),
+                "url": request.build_absolute_uri(line.url),
+                "pages": line.pages,
+                "total": line.total,
+            }
+            for line in hit.found_on
+        ]
+    return found
 
 
 def search_to_dict(result: SearchResult, request: HttpRequest) -> dict:

@@ -22,7 +22,11 @@ those need cross-language embeddings or shared identifiers (DOI, ISBN),
 which the catalog compares directly.
 """
 
+import hashlib
+import importlib.util
 import re
+import sys
+import types
 import unicodedata
 import zlib
 from collections.abc import Hashable, Iterable
@@ -30,8 +34,32 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+
+
+def _import_minhash() -> tuple[type, type]:
+    """datasketch's ``MinHash`` and ``LeanMinHash``, without running the
+    package's ``__init__``: it imports every sketch datasketch has, and
+    scipy with its LSH, which costs each extraction worker most of a second
+    at start for two classes. The placeholder package is removed again, so
+    that a later ``import datasketch`` gets the whole package."""
+    if "datasketch" in sys.modules:
+        from datasketch import LeanMinHash, MinHash
+
+        return MinHash, LeanMinHash
+    spec = importlib.util.find_spec("datasketch")
+    placeholder = types.ModuleType("datasketch")
+    placeholder.__path__ = list(spec.submodule_search_locations or [])
+    sys.modules["datasketch"] = placeholder
+    try:
+        from datasketch.lean_minhash import LeanMinHash
+        from datasketch.minhash import MinHash
+    finally:
+        del sys.modules["datasketch"]
+    return MinHash, LeanMinHash
+
+
+MinHash, LeanMinHash = _import_minhash()
 
 NUM_PERM = 128
 SEED = 20240601
@@ -52,6 +80,9 @@ TEXT_THRESHOLD = 0.8
 TITLE_THRESHOLD = 0.9
 EDITION_TEXT_THRESHOLD = 0.25
 NUMBER_THRESHOLD = 0.5
+# (bands, rows per band) for band_keys; bands * rows <= NUM_PERM.
+TEXT_BANDS = (42, 3)
+NUMBER_BANDS = (25, 5)
 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+")
@@ -197,71 +228,26 @@ class Evidence:
         return None
 
 
-class DuplicateIndex:
-    """Signatures and titles of many records, queried without comparing
-    against each one: MinHash LSH finds records whose text (or figures) may
-    be similar, rapidfuzz scans the titles, and only those candidates are
-    scored by ``find_near_duplicates``."""
+def band_keys(sig: bytes | None) -> list[int]:
+    """The signature's LSH band keys, to store in an indexed column: two
+    documents sharing a key are worth scoring with ``find_near_duplicates``.
 
-    def __init__(self, *, candidate_text_threshold: float = 0.2) -> None:
-        # A low LSH threshold so that new editions (moderate overlap) are
-        # among the candidates; the verdict applies the real thresholds.
-        self._text = MinHashLSH(threshold=candidate_text_threshold, num_perm=NUM_PERM)
-        self._numbers = MinHashLSH(threshold=0.3, num_perm=NUM_PERM)
-        self._records: dict[Hashable, tuple[bytes | None, str | None]] = {}
-        self._titles: dict[Hashable, str] = {}
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def add(self, record_id: Hashable, sig: bytes | None, title: str | None) -> None:
-        """Add or replace a record."""
-        if record_id in self._records:
-            self.remove(record_id)
-        self._records[record_id] = (sig, title)
-        if title and normalise_title(title):
-            self._titles[record_id] = normalise_title(title)
-        for lsh, part in ((self._text, 0), (self._numbers, 1)):
-            sketch = _sketch_of(sig, part)
-            if sketch is not None:
-                lsh.insert(record_id, sketch)
-
-    def remove(self, record_id: Hashable) -> None:
-        """Forget a record (a no-op for an unknown one)."""
-        if self._records.pop(record_id, None) is None:
-            return
-        self._titles.pop(record_id, None)
-        for lsh in (self._text, self._numbers):
-            if record_id in lsh:
-                lsh.remove(record_id)
-
-    def query(
-        self, sig: bytes | None, title: str | None, **thresholds: float
-    ) -> list[Match]:
-        """Possible duplicates of a document among the indexed records,
-        scored as ``find_near_duplicates`` scores them."""
-        candidates: set[Hashable] = set()
-        for lsh, part in ((self._text, 0), (self._numbers, 1)):
-            sketch = _sketch_of(sig, part)
-            if sketch is not None:
-                candidates.update(lsh.query(sketch))
-        candidates.update(self._title_candidates(title, thresholds))
-        others = ((i, *self._records[i]) for i in candidates)
-        return find_near_duplicates(sig, title, others, **thresholds)
-
-    def _title_candidates(self, title: str | None, thresholds: dict) -> list[Hashable]:
-        key = normalise_title(title or "")
-        if not key or not self._titles:
-            return []
-        cutoff = 100 * thresholds.get("title_threshold", TITLE_THRESHOLD)
-        hits = process.extract(
-            key,
-            self._titles,
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=cutoff,
-            limit=50,
-        )
-        return [record_id for _, _, record_id in hits]
+    Each sketch is cut into bands of a few hash values; texts whose sketches
+    agree on a whole band are likely similar. Band sizes are datasketch's
+    optimum for candidates from about 25 % text similarity (new editions) and
+    50 % figure similarity (translations); the verdict applies the real
+    thresholds. A key is the band's part, number and values hashed to 63 bits.
+    """
+    keys = []
+    for part, (bands, rows) in enumerate((TEXT_BANDS, NUMBER_BANDS)):
+        values = _hashvalues(sig, part)
+        if values is None:
+            continue
+        for band in range(bands):
+            chunk = values[band * rows : (band + 1) * rows].astype("<u8").tobytes()
+            digest = hashlib.blake2b(bytes([part, band]) + chunk, digest_size=8)
+            keys.append(int.from_bytes(digest.digest(), "little") >> 1)
+    return keys
 
 
 def _shingle_hashes(tokens: list[str], size: int) -> np.ndarray:

@@ -31,6 +31,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 import clearinghouse
+from clearinghouse.ingest.analysis import (
+    VocabularyLists,
+    analyse,
+    build_vocabulary,
+    fingerprint,
+)
 from clearinghouse.ingest.extraction import (
     DEFAULT_LIMITS,
     Extraction,
@@ -42,7 +48,7 @@ from clearinghouse.ingest.extraction import (
 from clearinghouse.ingest.sniff import Refused
 
 #: Files a worker reads before it is replaced by a fresh one.
-MAX_TASKS_PER_WORKER = 200
+MAX_TASKS_PER_WORKER = 1000
 # Freed when memory runs out, so that the worker can still report it.
 _RESERVE_BYTES = 4 * 1024 * 1024
 
@@ -51,11 +57,17 @@ Outcome = Extraction | ExtractionError | Refused
 
 
 def extract_isolated(
-    path: str | Path, media_type: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+    path: str | Path,
+    media_type: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    vocabulary: VocabularyLists | None = None,
 ) -> Extraction:
     """``extract()`` in a worker process, under ``limits.seconds`` and
     ``limits.memory_mb``; raises ``ExtractionError`` (or ``Refused`` when
-    sniffing refuses the file) whatever goes wrong in the worker.
+    sniffing refuses the file) whatever goes wrong in the worker. With a
+    ``vocabulary`` (``analysis.vocabulary_lists()``), the worker also makes
+    the suggestions and signature (``analysis.analyse``).
 
     Reuses one worker kept for the life of this process, so that a task
     runner calling it once per file pays the start-up cost once; calls from
@@ -70,7 +82,7 @@ def extract_isolated(
             or _shared_worker.owner != os.getpid()
         ):
             _shared_worker = _Worker()
-        _shared_worker.send(path, media_type, limits)
+        _shared_worker.send(path, media_type, limits, _keyed(vocabulary))
         _shared_worker.conn.poll(_shared_worker.seconds_left())
         outcome = _shared_worker.collect()
     if isinstance(outcome, Exception):
@@ -79,22 +91,30 @@ def extract_isolated(
 
 
 def extract_many(
-    tasks: Iterable[Task], *, workers: int = 2, limits: Limits = DEFAULT_LIMITS
+    tasks: Iterable[Task],
+    *,
+    workers: int = 2,
+    limits: Limits = DEFAULT_LIMITS,
+    vocabulary: VocabularyLists | None = None,
 ) -> Iterator[tuple[Path, Outcome]]:
     """Read files ``workers`` at a time, yielding ``(path, outcome)`` in the
-    order they finish; the outcome is an ``Extraction``, or the
-    ``ExtractionError`` or ``Refused`` that explains the failure.
+    order they finish; the outcome is an ``Extraction`` (analysed when a
+    ``vocabulary`` is given), or the ``ExtractionError`` or ``Refused`` that
+    explains the failure.
 
     A task is a path, or a ``(path, media_type)`` pair when the type is known.
+    Tasks are taken from the iterable only as workers become free, so a
+    generator may do its own work (checking, storing) between files.
     """
     queue = iter(tasks)
+    keyed = _keyed(vocabulary)
     pool = [_Worker() for _ in range(max(1, workers))]
     try:
         idle, busy = list(pool), []
         while True:
             while idle and (task := next(queue, None)) is not None:
                 worker = idle.pop()
-                worker.send(*_task(task), limits)
+                worker.send(*_task(task), limits, keyed)
                 busy.append(worker)
             if not busy:
                 return
@@ -145,16 +165,27 @@ class _Worker:
         self.path = Path()
         self.limits = DEFAULT_LIMITS
         self.deadline = 0.0
+        self.vocabulary_key: str | None = None
 
-    def send(self, path: str | Path, media_type: str | None, limits: Limits) -> None:
+    def send(
+        self,
+        path: str | Path,
+        media_type: str | None,
+        limits: Limits,
+        vocabulary: tuple[str, VocabularyLists] | None = None,
+    ) -> None:
         """Start reading ``path``; the clock starts once the worker is up."""
         if not self.ready:
             self._wait_ready()
         self.path, self.limits = Path(path), limits
-        self.deadline = time.monotonic() + limits.seconds
         self.tasks += 1
         try:
-            self._sender.send((str(path), media_type, limits))
+            key = vocabulary[0] if vocabulary else None
+            if vocabulary and key != self.vocabulary_key:
+                self._sender.send(("vocabulary", *vocabulary))
+                self.vocabulary_key = key
+            self.deadline = time.monotonic() + limits.seconds
+            self._sender.send(("read", str(path), media_type, limits, bool(key)))
         except OSError:  # the worker died: collect() says how
             self.deadline = 0.0
 
@@ -204,6 +235,10 @@ def _task(task: Task) -> tuple[str | Path, str | None]:
     return task if isinstance(task, tuple) else (task, None)
 
 
+def _keyed(vocabulary: VocabularyLists | None) -> tuple[str, VocabularyLists] | None:
+    return (fingerprint(vocabulary), vocabulary) if vocabulary is not None else None
+
+
 def _wait_any(busy: list[_Worker]) -> list[_Worker]:
     """The busy workers that answered, died or ran out of time."""
     ready = set(wait([w.conn for w in busy], min(w.seconds_left() for w in busy)))
@@ -234,12 +269,20 @@ def _serve() -> None:
     os.dup2(2, 1)
     _load_everything()
     sender.send(("ready", None))
+    vocabulary = None
     while True:
         try:
-            path, media_type, limits = receiver.recv()
+            message = receiver.recv()
         except EOFError:  # the parent is gone
             return
-        kind, value = _extract_bounded(path, media_type, limits)
+        if message[0] == "vocabulary":
+            # Built outside the memory bound, once per change of catalog.
+            vocabulary = build_vocabulary(message[2])
+            continue
+        _, path, media_type, limits, analyse_too = message
+        kind, value = _extract_bounded(
+            path, media_type, limits, vocabulary if analyse_too else None
+        )
         try:
             sender.send((kind, value))
         except MemoryError:
@@ -261,11 +304,16 @@ def _load_everything() -> None:
     detect_language("warm up the language models before the first file " * 2)
 
 
-def _extract_bounded(path: str, media_type: str | None, limits: Limits) -> tuple:
+def _extract_bounded(
+    path: str, media_type: str | None, limits: Limits, vocabulary
+) -> tuple:
     reserve = bytearray(_RESERVE_BYTES)
     _limit_memory(limits.memory_mb)
     try:
-        return "done", extract(path, media_type, limits=limits)
+        extraction = extract(path, media_type, limits=limits)
+        if vocabulary is not None:
+            analyse(extraction, vocabulary)
+        return "done", extraction
     except (ExtractionError, Refused) as exc:
         return "done", exc
     except MemoryError:

@@ -12,11 +12,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 
 from clearinghouse.catalog.models import Document, Resource, Status
 from clearinghouse.formats.importing import unique_slug
+from clearinghouse.ingest.analysis import analyse, build_vocabulary, vocabulary_lists
+from clearinghouse.ingest.extraction import Extraction, ExtractionError
+from clearinghouse.ingest.records import set_language, suggested_title, write_extraction
 from clearinghouse.ingest.sniff import Refused, Sniffed, check_size, sniff
-from clearinghouse.ingest.storage import file_sha256, store_file
+from clearinghouse.ingest.storage import file_sha256, store_file, store_thumbnail
 
 OK, DUPLICATE, REFUSED, FAILED = "ok", "duplicate", "refused", "failed"
 STATUSES = (OK, DUPLICATE, REFUSED, FAILED)
@@ -42,38 +46,81 @@ def ingest_file(
     actor=None,
     original_name: str | None = None,
     enqueue: bool = True,
+    extraction: Extraction | ExtractionError | None = None,
 ) -> IngestOutcome:
     """Take the file at ``path`` into the library.
 
     Attaches it to ``resource`` when given, else to a new draft record
-    (published with ``publish``). ``enqueue=False`` leaves the queued
-    document for the caller to extract (the CLI reads a batch itself).
+    (published with ``publish``). The document is queued for the worker, or
+    left queued with ``enqueue=False``; a caller that read the file already
+    (the CLI reads a batch in its own workers) passes the ``extraction``, or
+    the error that explains why it could not be read, and the record is
+    written complete in one transaction.
     """
     path = Path(path)
     name = original_name or path.name
     try:
-        sniffed = admit(path)
-    except Refused as exc:
-        return IngestOutcome(REFUSED, exc.reason)
-    except OSError as exc:
-        return IngestOutcome(FAILED, f"the file could not be read: {exc.strerror}")
-    sha256 = file_sha256(path)
-    if existing := existing_document(sha256):
-        return IngestOutcome(
-            DUPLICATE, duplicate_reason(existing), existing.resource, existing
-        )
+        sniffed, sha256 = check(path)
+    except NotTaken as exc:
+        return exc.outcome
+    if isinstance(extraction, Extraction) and extraction.suggestions is None:
+        analyse(extraction, build_vocabulary(vocabulary_lists()))
     stored = store_file(path, sha256, sniffed.extension)
+    thumbnail = extraction_thumbnail(extraction)
+    attached = resource is not None
     with transaction.atomic():
         if resource is None:
-            resource = create_draft(name, sha256, publish=publish, actor=actor)
+            resource = create_draft(
+                name, sha256, publish=publish, actor=actor, extraction=extraction
+            )
         document = Document(resource=resource, original_name=name[:300])
         describe_file(document, stored, sniffed, sha256, path.stat().st_size)
-        document.position = resource.documents.count()
-        document.save()
-        if enqueue:
-            # Same transaction: the task row and the document commit together.
-            enqueue_extraction(document)
+        document.position = resource.documents.count() if attached else 0
+        if isinstance(extraction, Extraction):
+            write_extraction(document, extraction, thumbnail)
+        elif isinstance(extraction, ExtractionError):
+            document.state, document.failure = Document.State.FAILED, extraction.reason
+            document.save()
+            return IngestOutcome(FAILED, extraction.reason, resource, document)
+        else:
+            document.save()
+            if enqueue:
+                # Same transaction: the task row and the document commit together.
+                enqueue_extraction(document)
     return IngestOutcome(OK, "", resource, document)
+
+
+def extraction_thumbnail(extraction) -> str:
+    """The stored thumbnail's name, if the extraction has one."""
+    if isinstance(extraction, Extraction) and extraction.thumbnail:
+        return store_thumbnail(extraction.thumbnail)
+    return ""
+
+
+class NotTaken(Exception):
+    """The file is refused, unreadable, or already in the library."""
+
+    def __init__(self, outcome: IngestOutcome) -> None:
+        super().__init__(outcome.reason)
+        self.outcome = outcome
+
+
+def check(path: Path) -> tuple[Sniffed, str]:
+    """The file's type and sha256, or ``NotTaken`` with the outcome."""
+    try:
+        sniffed = admit(path)
+        sha256 = file_sha256(path)
+    except Refused as exc:
+        raise NotTaken(IngestOutcome(REFUSED, exc.reason)) from None
+    except OSError as exc:
+        reason = f"the file could not be read: {exc.strerror}"
+        raise NotTaken(IngestOutcome(FAILED, reason)) from None
+    if existing := existing_document(sha256):
+        outcome = IngestOutcome(
+            DUPLICATE, duplicate_reason(existing), existing.resource, existing
+        )
+        raise NotTaken(outcome)
+    return sniffed, sha256
 
 
 def admit(path: Path) -> Sniffed:
@@ -84,12 +131,11 @@ def admit(path: Path) -> Sniffed:
 
 def existing_document(sha256: str) -> Document | None:
     """The document already holding these bytes, if any."""
-    return (
-        Document.objects.filter(sha256=sha256)
-        .select_related("resource")
-        .order_by("pk")
-        .first()
-    )
+    # The common answer is "none": ask the index alone, cheaply, first.
+    first = Document.objects.filter(sha256=sha256).aggregate(pk=Min("pk"))["pk"]
+    if first is None:
+        return None
+    return Document.objects.select_related("resource").defer("text").get(pk=first)
 
 
 def duplicate_reason(existing: Document) -> str:
@@ -111,16 +157,24 @@ def describe_file(
     document.failure = ""
 
 
-def create_draft(name: str, sha256: str, *, publish: bool, actor) -> Resource:
-    """A new record for a file, titled after its name until suggestions come."""
-    title = title_from_name(name)
-    return Resource.objects.create(
+def create_draft(
+    name: str, sha256: str, *, publish: bool, actor, extraction=None
+) -> Resource:
+    """A new record for a file, titled by a confident suggestion when the
+    file was read already, else after its name until suggestions come."""
+    title, source = title_from_name(name), "file name"
+    if isinstance(extraction, Extraction) and extraction.suggestions:
+        title, source = suggested_title(extraction.suggestions) or (title, source)
+    resource = Resource.objects.create(
         title=title,
         slug=unique_slug(Resource, title),
         status=Status.PUBLISHED if publish else Status.DRAFT,
         created_by=actor if getattr(actor, "pk", None) else None,
-        provenance={"ingest": {"file": name, "sha256": sha256, "title": "file name"}},
+        provenance={"ingest": {"file": name, "sha256": sha256, "title": source}},
     )
+    if isinstance(extraction, Extraction):
+        set_language(resource, extraction.language, new=True)
+    return resource
 
 
 def title_from_name(name: str) -> str:

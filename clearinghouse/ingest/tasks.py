@@ -10,6 +10,7 @@ from django.conf import settings
 from django_tasks import task
 
 from clearinghouse.catalog.models import Document
+from clearinghouse.ingest.analysis import vocabulary_lists
 from clearinghouse.ingest.extraction import ExtractionError, Limits, describe
 from clearinghouse.ingest.isolation import extract_isolated
 from clearinghouse.ingest.records import (
@@ -24,7 +25,12 @@ MAX_ATTEMPTS = 3
 
 def ingest_limits() -> Limits:
     """The per-file limits from settings (read at call time)."""
-    return Limits(seconds=settings.INGEST_SECONDS, memory_mb=settings.INGEST_MEMORY_MB)
+    return Limits(
+        seconds=settings.INGEST_SECONDS,
+        memory_mb=settings.INGEST_MEMORY_MB,
+        ocr=settings.INGEST_OCR,
+        ocr_languages=settings.INGEST_OCR_LANGUAGES,
+    )
 
 
 @task()
@@ -35,7 +41,10 @@ def extract_document(document_id: int) -> str:
         return "skipped"
     try:
         extraction = extract_isolated(
-            document.file.path, document.media_type or None, limits=ingest_limits()
+            document.file.path,
+            document.media_type or None,
+            limits=ingest_limits(),
+            vocabulary=vocabulary_lists(),
         )
     except (ExtractionError, Refused) as exc:
         record_failure(document_id, exc.reason)

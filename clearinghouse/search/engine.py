@@ -14,6 +14,7 @@ from clearinghouse.search import query as query_parser
 from clearinghouse.search.backends import get_backend
 from clearinghouse.search.facets import Facet, compute_facets
 from clearinghouse.search.filters import ActiveFilter, SearchParams, apply_filters
+from clearinghouse.search.pages import FoundOn, found_on_pages
 
 
 class PageOutOfRange(Exception):
@@ -28,6 +29,8 @@ class Hit:
     resource: Resource
     score: float | None = None
     snippet: str = ""  # safe HTML: escaped text with <mark> around matches
+    # Pages of the documents the viewer may download that hold the words.
+    found_on: list[FoundOn] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +85,8 @@ def search(
     sort = params.effective_sort if expression else _unranked(params.effective_sort)
     start = (params.page - 1) * page_size
     hits = _page(hits_qs, sort, expression, backend, start, page_size)
+    if expression:
+        _add_found_on(hits, expression, viewer)
     facets = (
         compute_facets(hits_qs, params.filters, settings.SEARCH_FACET_SIZE)
         if with_facets
@@ -130,7 +135,7 @@ def _page(
             ]
         )
     resources = Resource.objects.filter(pk__in=ids).prefetch_related(
-        "types", "topics", "publisher_links__organisation", "documents"
+        "types", "topics", "publisher_links__organisation"
     )
     by_id = {r.pk: r for r in resources}
     raw = backend.snippets(expression, ids) if expression else {}
@@ -139,6 +144,12 @@ def _page(
         for pk in ids
         if pk in by_id
     ]
+
+
+def _add_found_on(hits: list[Hit], expression: str, viewer: object) -> None:
+    found = found_on_pages(expression, [hit.resource for hit in hits], viewer)
+    for hit in hits:
+        hit.found_on = found.get(hit.resource.pk, [])
 
 
 def render_snippet(raw: str, backend) -> str:

@@ -3,7 +3,10 @@
 Modules by family: ``resources`` (records, their inlines and workflow
 actions), ``documents`` (files and what is known about their bytes),
 ``people`` (organisations and people), ``vocabularies`` (types, topics,
-regions, languages) and ``collections``.
+regions, languages) and ``collections``. The resource admin's own pages live
+beside it: ``workflow`` (status buttons), ``suggestions`` (accepting what ingest
+suggested), ``duplicates`` (possible duplicates and merging) and ``uploads``
+(many files at once).
 """
 
 from django.contrib import admin

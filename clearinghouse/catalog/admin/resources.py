@@ -1,10 +1,14 @@
 """Records: the resource admin, its ordered publishers, authors and documents.
 
 A record's status is read-only here; it changes only through the workflow
-actions and buttons (``admin/workflow.py`` → ``catalog.workflow``).
+actions and buttons (``admin/workflow.py`` → ``catalog.workflow``). The
+record's page also shows what ingest suggested (``admin/suggestions.py``) and
+the records it may repeat, with a merge (``admin/duplicates.py``); documents
+are uploaded many at a time through ``admin/uploads.py``.
 """
 
 import json
+from functools import partial
 
 from django import forms
 from django.contrib import admin
@@ -15,6 +19,7 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html, format_html_join
 
 from clearinghouse.catalog import workflow
+from clearinghouse.catalog.admin import duplicates, suggestions, uploads
 from clearinghouse.catalog.admin import workflow as workflow_admin
 from clearinghouse.catalog.admin.documents import DocumentInline
 from clearinghouse.catalog.admin.fields import LinesField
@@ -25,6 +30,7 @@ from clearinghouse.catalog.models import (
     ResourcePublisher,
 )
 from clearinghouse.catalog.models.resource import stricter_access
+from clearinghouse.ingest import accepting
 from clearinghouse.search.filters import year_number
 
 
@@ -151,7 +157,7 @@ class ResourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = WORKFLOW + PROVENANCE
     inlines = (PublisherInline, AuthorInline, DocumentInline)
-    actions = workflow_admin.ACTIONS
+    actions = [*workflow_admin.ACTIONS, duplicates.merge_records]
     list_per_page = 50
 
     def get_fieldsets(
@@ -189,19 +195,33 @@ class ResourceAdmin(admin.ModelAdmin):
         return request.user.has_perm(workflow.PUBLISH.permission)
 
     def get_urls(self) -> list[URLPattern]:
+        def view(function: object) -> object:
+            return self.admin_site.admin_view(partial(function, self))
+
         return [
             path(
                 "<path:object_id>/workflow/<slug:action>/",
-                self.admin_site.admin_view(self.workflow_view),
+                view(workflow_admin.record_view),
                 name="catalog_resource_workflow",
+            ),
+            path(
+                "<path:object_id>/suggestions/accept/",
+                view(suggestions.accept_view),
+                name="catalog_resource_accept_suggestion",
+            ),
+            path(
+                "merge/<int:first>/<int:second>/",
+                view(duplicates.merge_view),
+                name="catalog_resource_merge",
+            ),
+            path("upload/", view(uploads.upload_view), name="catalog_resource_upload"),
+            path(
+                "<path:object_id>/upload/",
+                view(uploads.upload_view),
+                name="catalog_resource_upload_to",
             ),
             *super().get_urls(),
         ]
-
-    def workflow_view(
-        self, request: HttpRequest, object_id: str, action: str
-    ) -> HttpResponse:
-        return workflow_admin.record_view(self, request, object_id, action)
 
     def change_view(
         self,
@@ -211,11 +231,26 @@ class ResourceAdmin(admin.ModelAdmin):
         extra_context: dict | None = None,
     ) -> HttpResponse:
         resource = self.get_object(request, object_id)
-        transitions = (
-            workflow.allowed_transitions(resource, request.user) if resource else []
-        )
-        extra_context = {**(extra_context or {}), "workflow_transitions": transitions}
+        extra_context = {
+            **(extra_context or {}),
+            **self.record_panels(request, resource),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_panels(self, request: HttpRequest, resource: Resource | None) -> dict:
+        """What the record's page shows beside the form: workflow buttons,
+        suggestions to accept, possible duplicates."""
+        if resource is None:
+            return {"workflow_transitions": []}
+        return {
+            "workflow_transitions": workflow.allowed_transitions(
+                resource, request.user
+            ),
+            "may_change": self.has_change_permission(request, resource),
+            "suggestion_panel": suggestions.suggestion_panel(resource),
+            "accept_all_count": len(accepting.planned(resource)),
+            "duplicate_hints": duplicates.duplicate_hints(resource),
+        }
 
     @admin.display(description="types")
     def type_labels(self, resource: Resource) -> str:

@@ -1,7 +1,7 @@
 """The record model: what a library holds and how it is described."""
 
 from clearinghouse.catalog.models.collection import Collection
-from clearinghouse.catalog.models.document import Document, Page
+from clearinghouse.catalog.models.document import Document, Page, SignatureBand
 from clearinghouse.catalog.models.people import Organisation, Person
 from clearinghouse.catalog.models.resource import (
     Access,
@@ -28,6 +28,7 @@ __all__ = [
     "Language",
     "Organisation",
     "Page",
+    "SignatureBand",
     "Person",
     "Region",
     "Resource",

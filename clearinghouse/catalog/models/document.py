@@ -81,6 +81,20 @@ class Page(models.Model):
         return f"{self.document} p. {self.number}"
 
 
+class SignatureBand(models.Model):
+    """One band of a document's MinHash signature, hashed (locality-sensitive
+    hashing): documents that share a band are candidates for near-duplicates,
+    found by an index lookup instead of a comparison with every document."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="signature_bands"
+    )
+    key = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.key:x}"
+
+
 FORMAT_LABELS = {
     "application/pdf": "PDF",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",

@@ -26,8 +26,8 @@ from clearinghouse.ingest.suggest.synonyms import REGION_SYNONYMS, TOPIC_SYNONYM
 MAX_TOPICS = 5
 MAX_REGIONS = 5
 # Pages read for terms: beyond this a long report only repeats itself, and
-# counting costs time on 2,000-page files.
-MAX_PAGES = 80
+# matching (about 15 µs a word) would cost more than reading the pages.
+MAX_PAGES = 40
 # A term needs this weighted count (or a place in the title) to be suggested,
 # and this share of the best term's score. Places need more: reports name
 # countries in passing (an example, a meeting) far more than topics.

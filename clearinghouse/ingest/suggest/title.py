@@ -6,8 +6,8 @@ final_v3.docx", "Untitled", a template's name). One that passes
 ``title_problem`` and also appears on the first pages is nearly certain.
 
 ``first_page_lines`` is page 1 as (text, font size) pairs in reading order,
-one per printed line, when the extractor can give font sizes (pypdfium2's
-``FPDFText_GetFontSize`` per character); without sizes the first lines of
+one per printed line, when the extractor can give font sizes (the PDF
+reader's ``Extraction.first_page_lines``); without sizes the first lines of
 page 1 are the best guess left, and line breaks inside a title then decide
 how much of it is found.
 """
@@ -45,6 +45,11 @@ _NOT_TITLE_LINE = re.compile(
     r"(?:report|paper|brief|briefing|guidance|toolkit|summary|study)$)",
     re.IGNORECASE,
 )
+# Lines that end a title set in one type: what follows is no longer it.
+_NOT_IN_TITLE = re.compile(
+    r"^(?:www\.|https?://|©|\(c\)|page\s+\d|isbn|doi)", re.IGNORECASE
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}(?:\s*[–—/-]\s*(?:19|20)?\d{2})?")
 _CONTINUES = re.compile(
     r"(?:\b(?:of|and|the|in|for|on|to|a|an|with|from|against|by|or|at|into|as)|[:,–—-])$",
     re.IGNORECASE,
@@ -166,16 +171,15 @@ def title_from_lines(
     kept = [
         (" ".join(t.split()), size)
         for t, size in lines
-        if sum(c.isalpha() for c in t) >= 2
+        if sum(c.isalpha() for c in t) >= 2 or _YEAR.fullmatch(t.strip())
     ]
     if not kept:
         return None
-    usable = [(t, s) for t, s in kept if not _not_title(t, is_name)]
-    groups = [_without_names(g, is_name) for g in _groups_by_size(usable)]
-    groups = [g for g in groups if len(" ".join(t for t, _ in g).split()) >= 2]
-    if not groups:
+    runs = [_title_run(group, is_name) for group in _groups_by_size(kept)]
+    runs = [r for r in runs if len(" ".join(t for t, _ in r).split()) >= 2]
+    if not runs:
         return None
-    best = max(groups, key=lambda g: g[0][1])
+    best = max(runs, key=lambda r: r[0][1])
     words = sum(len(t.split()) for t, _ in kept)
     if words > COVER_WORDS and best[0][1] < 1.15 * _body_size(kept):
         return None  # a page of text where nothing stands out: no title
@@ -205,9 +209,39 @@ def _name_lines(lines: Sequence[str], is_name: Callable[[str], bool]) -> int:
     return 0
 
 
+def _title_run(group: list[Line], is_name: Callable[[str], bool]) -> list[Line]:
+    """The title in a run of same-size lines: from the first line that may
+    open one (past logos' names, labels and dates) to a line that cannot be
+    part of one. A year, a label or a name in the title's own type goes on
+    with it: "Global Threat Assessment / 2021", "Lantern Transparency /
+    Report"."""
+    group = _without_names(group, is_name)
+    opens = (i for i, (text, _) in enumerate(group) if not _not_title(text, is_name))
+    start = next(opens, None)
+    if start is None:
+        return []
+    run = [group[start]]
+    for text, size in group[start + 1 :]:
+        if _ends_run(text):
+            break
+        run.append((text, size))
+    return run
+
+
+def _ends_run(line: str) -> bool:
+    """A link, a ©, an identifier or a date other than a bare year."""
+    if _NOT_IN_TITLE.match(line):
+        return True
+    return not _YEAR.fullmatch(line) and any(p.fullmatch(line) for p in DATE_PATTERNS)
+
+
 def _without_names(group: list[Line], is_name: Callable[[str], bool]) -> list[Line]:
-    """A run of same-size lines without the names that open it."""
-    return group[_name_lines([t for t, _ in group], is_name) :]
+    """A run of same-size lines without the names that open it; nothing when
+    the whole run spells names (a logo's text wrapped over its lines)."""
+    texts = [t for t, _ in group]
+    if is_name(" ".join(texts)):
+        return []
+    return group[_name_lines(texts, is_name) :]
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -269,6 +303,9 @@ def _groups_by_size(lines: list[Line]) -> list[list[Line]]:
 
 def _not_title(line: str, is_name: Callable[[str], bool]) -> bool:
     if _NOT_TITLE_LINE.match(line) or is_name(line):
+        return True
+    # A page header that Word or Acrobat printed: "Microsoft Word - draft.docx".
+    if _TOOL_LEFTOVERS.search(line) or _FILE_EXTENSION.search(line):
         return True
     return any(p.fullmatch(line.strip()) for p in DATE_PATTERNS)
 

@@ -58,7 +58,10 @@ TRIGGERS = {
         _refresh("r.id = NEW.id"),
     ),
     "search_resource_au": (
-        "AFTER UPDATE ON catalog_resource",
+        # Only the columns the index reads: a workflow step or a counter must
+        # not re-index a record's whole text.
+        "AFTER UPDATE OF title, subtitle, keywords, summary, abstract, access,"
+        " document_access ON catalog_resource",
         f"DELETE FROM {TABLE} WHERE rowid = OLD.id; " + _refresh("r.id = NEW.id"),
     ),
     "search_resource_ad": (
@@ -91,7 +94,8 @@ TRIGGERS = {
         _refresh("r.id = NEW.resource_id"),
     ),
     "search_document_au": (
-        "AFTER UPDATE ON catalog_document",
+        # Not on state or attempts: extraction updates those several times.
+        "AFTER UPDATE OF text, resource_id ON catalog_document",
         _refresh("r.id IN (OLD.resource_id, NEW.resource_id)"),
     ),
     "search_document_ad": (
@@ -126,6 +130,7 @@ def create_table(conn: BaseDatabaseWrapper) -> None:
 def install(conn: BaseDatabaseWrapper) -> None:
     """Create the index table and its triggers if they are missing."""
     create_table(conn)
+    create_page_table(conn)
     with conn.cursor() as cursor:
         for name, (event, body) in TRIGGERS.items():
             cursor.execute(
@@ -148,13 +153,14 @@ def rebuild(conn: BaseDatabaseWrapper) -> int:
             f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) "
             + SOURCE.format(where="1")
         )
+        rebuild_pages(conn)
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
         return cursor.fetchone()[0]
 
 
 def is_installed(conn: BaseDatabaseWrapper) -> bool:
     """True when the table and every trigger are in place."""
-    names = [TABLE, *TRIGGERS]
+    names = [TABLE, PAGE_TABLE, *TRIGGERS]
     placeholders = ", ".join(["%s"] * len(names))
     with conn.cursor() as cursor:
         cursor.execute(
@@ -172,13 +178,14 @@ def _bm25() -> str:
     return f"bm25({TABLE}, {', '.join(str(w) for w in FIELD_WEIGHTS.values())})"
 
 
-def ranked(expression: str) -> list[tuple[int, float]]:
-    """(resource id, score) for every match, best first; higher scores are better."""
+def ranked(expression: str, limit: int = -1) -> list[tuple[int, float]]:
+    """(resource id, score) for every match, or the ``limit`` best, best
+    first; higher scores are better."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, -{_bm25()} AS score FROM {TABLE} WHERE {TABLE} MATCH %s "
-            "ORDER BY score DESC",
-            [expression],
+            "ORDER BY score DESC LIMIT %s",
+            [expression, limit],
         )
         return cursor.fetchall()
 
@@ -214,3 +221,92 @@ def snippets(expression: str, ids: list[int]) -> dict[int, str]:
                 if MARK_OPEN in (text or ""):
                     found[rowid] = text
     return found
+
+
+# Pages ------------------------------------------------------------------------
+# ``search_pages`` indexes the text of each page (rowid = catalog_page.id), so a
+# hit can say on which pages of a document its words are. It is an external
+# content table (https://www.sqlite.org/fts5.html#external_content_tables): the
+# text stays in catalog_page and the index holds only its tokens. It has the
+# tokenizer of ``search_index``, so the engine's expression means the same here.
+
+PAGE_TABLE = "search_pages"
+
+# The 'delete' command must be given the text as it was indexed, which the
+# OLD row holds; a page's document or number are not indexed, so only a new
+# text (or id) re-indexes it.
+PAGE_TRIGGERS = {
+    "search_page_ai": (
+        "AFTER INSERT ON catalog_page",
+        f"INSERT INTO {PAGE_TABLE} (rowid, text) VALUES (NEW.id, NEW.text);",
+    ),
+    "search_page_au": (
+        "AFTER UPDATE OF id, text ON catalog_page",
+        f"INSERT INTO {PAGE_TABLE} ({PAGE_TABLE}, rowid, text)"
+        " VALUES ('delete', OLD.id, OLD.text);"
+        f" INSERT INTO {PAGE_TABLE} (rowid, text) VALUES (NEW.id, NEW.text);",
+    ),
+    "search_page_ad": (
+        "AFTER DELETE ON catalog_page",
+        f"INSERT INTO {PAGE_TABLE} ({PAGE_TABLE}, rowid, text)"
+        " VALUES ('delete', OLD.id, OLD.text);",
+    ),
+}
+# Installed, dropped around migrations and checked with the others.
+TRIGGERS.update(PAGE_TRIGGERS)
+
+
+def create_page_table(conn: BaseDatabaseWrapper) -> None:
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {PAGE_TABLE} USING fts5("
+            f"text, content = 'catalog_page', content_rowid = 'id',"
+            f" tokenize = '{TOKENIZER}')"
+        )
+
+
+def rebuild_pages(conn: BaseDatabaseWrapper) -> None:
+    """Re-read every page's text into the page index."""
+    with conn.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {PAGE_TABLE} ({PAGE_TABLE}) VALUES ('rebuild')")
+
+
+# A compound SELECT has at most 500 terms (SQLITE_MAX_COMPOUND_SELECT).
+MAX_PAGE_DOCUMENTS = 400
+
+
+def page_hits(expression: str, document_ids: list[int]) -> list[tuple[int, int]]:
+    """(document id, page number) of every page of these documents that
+    matches an FTS5 expression, in page order.
+
+    A MATCH over the whole page index visits every page in the library that
+    holds a common word ("child"); one query per document, each bounded by
+    the rowids of its pages, lets FTS5 seek instead. bm25() is left out: it
+    counts every matching row in the library for each query.
+    """
+    ids = list(document_ids)[:MAX_PAGE_DOCUMENTS]
+    if not ids:
+        return []
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(id), max(id) FROM catalog_page"
+            f" WHERE document_id IN ({placeholders}) GROUP BY document_id",
+            ids,
+        )
+        spans = cursor.fetchall()
+        if not spans:
+            return []
+        bounded = " UNION ALL ".join(
+            f"SELECT rowid FROM {PAGE_TABLE} WHERE {PAGE_TABLE} MATCH %s"
+            " AND rowid BETWEEN %s AND %s"
+            for _ in spans
+        )
+        cursor.execute(
+            f"SELECT p.document_id, p.number FROM ({bounded}) AS hit"
+            " JOIN catalog_page p ON p.id = hit.rowid"
+            f" WHERE p.document_id IN ({placeholders})"
+            " ORDER BY p.document_id, p.number",
+            [value for low, high in spans for value in (expression, low, high)] + ids,
+        )
+        return cursor.fetchall()

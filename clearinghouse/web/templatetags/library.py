@@ -87,6 +87,15 @@ def download_label(document) -> str:
 
 
 @register.filter
+def found_on_intro(found) -> str:
+    """The words before a hit's page numbers: "Found on page", "Found on
+    pages", or "Found on 14 pages, including" when not all are listed."""
+    if found.total > len(found.pages):
+        return f"Found on {found.total:,} pages, including"
+    return "Found on page" if found.total == 1 else "Found on pages"
+
+
+@register.filter
 def resource_count(total: int) -> str:
     """ "1 resource", "1,204 resources"."""
     return f"{total:,} resource{'' if total == 1 else 's'}"

@@ -8,6 +8,7 @@ from clearinghouse.catalog.models import Resource, ResourceType, Topic
 from clearinghouse.search.engine import search
 from clearinghouse.search.facets import subtree_counts
 from clearinghouse.search.filters import SearchParams
+from clearinghouse.web.covers import attach_covers
 
 CARD_PREFETCH = ("types", "publisher_links__organisation")
 
@@ -20,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .prefetch_related(*CARD_PREFETCH)[:6]
     )
     latest = visible.order_by("-created_at", "-pk").prefetch_related(*CARD_PREFETCH)[:6]
+    featured, latest = list(featured), list(latest)
+    attach_covers(featured + latest, request.user)
     browse = search(SearchParams(), request.user, page_size=1)
     top_topics = top_topics_with_counts(visible)
     context = {

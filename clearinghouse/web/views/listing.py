@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from clearinghouse.catalog.models import Organisation, Topic
 from clearinghouse.search.engine import PageOutOfRange, search
 from clearinghouse.search.filters import SORTS, SearchParams
+from clearinghouse.web.covers import attach_covers
 from clearinghouse.web.querystrings import listing_links
 
 
@@ -50,6 +51,7 @@ def render_listing(
     except PageOutOfRange as error:
         context["error"] = str(error)
         return render(request, "web/page_out_of_range.html", context, status=404)
+    attach_covers([hit.resource for hit in result.hits], request.user)
     pinned = context.get("pinned")
     context.update(result=result, links=listing_links(request.GET, result, pinned))
     return render(request, template, context)

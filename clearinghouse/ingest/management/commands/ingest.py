@@ -1,13 +1,14 @@
 """``clearinghouse ingest PATH... [--recursive] [--publish] [--json]``.
 
-Every file goes through ``ingest_file`` (as an admin upload would); the batch
-is then read here, two files at a time in isolated workers, rather than left
-to ``clearinghouse worker``. One bad file never stops the batch: it ends as a
+Every file goes through ``ingest_file`` (as an admin upload would) and is
+then read here, two files at a time in isolated workers, rather than left to
+``clearinghouse worker``. One bad file never stops the batch: it ends as a
 line in the summary with its reason. With ``--json`` the last line of output
 is the summary as one JSON object (docs/operating.md).
 """
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,15 +16,16 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from clearinghouse.catalog.models import Document
-from clearinghouse.ingest.extraction import Extraction
+from clearinghouse.ingest.analysis import vocabulary_lists
 from clearinghouse.ingest.isolation import extract_many
-from clearinghouse.ingest.pipeline import FAILED, OK, STATUSES, ingest_file
-from clearinghouse.ingest.records import (
-    catalog_vocabulary,
-    record_extraction,
-    record_failure,
-    start_extraction,
+from clearinghouse.ingest.pipeline import (
+    FAILED,
+    OK,
+    STATUSES,
+    IngestOutcome,
+    NotTaken,
+    check,
+    ingest_file,
 )
 from clearinghouse.ingest.tasks import ingest_limits
 
@@ -79,45 +81,55 @@ def collect_files(paths: list[str], recursive: bool) -> list[Path]:
 
 
 def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[dict]:
-    """Ingest and read every file; one summary row per file, in order."""
+    """Ingest and read every file; one summary row per file, in order.
+
+    Files are checked here while the workers read the ones before them, and
+    each is taken in (``ingest_file``, with what its worker read) as soon as
+    it is read, so that both cores stay busy."""
     rows = [
         {"path": str(p), "status": "", "reason": "", "resource": None} for p in files
     ]
-    queued: dict[str, tuple[dict, Document]] = {}
+    reading: dict[str, dict] = {}
     with Progress(console=console, transient=True) as progress:
-        checking = progress.add_task("Checking", total=len(files))
-        for row, path in zip(rows, files, strict=True):
-            outcome = ingest_file(path, publish=publish, enqueue=False)
-            row["status"], row["reason"] = outcome.status, outcome.reason
-            row["resource"] = outcome.resource.pk if outcome.resource else None
-            if outcome.status == OK:
-                queued[outcome.document.file.path] = (row, outcome.document)
-            progress.advance(checking)
-        reading = progress.add_task("Reading", total=len(queued))
-        read_queued(queued, lambda: progress.advance(reading))
+        bar = progress.add_task("Ingesting", total=len(files))
+
+        def readable() -> Iterator[tuple[str, str]]:
+            for row, path in zip(rows, files, strict=True):
+                try:
+                    # ingest_file checks again when it takes the file in.
+                    sniffed, _ = check(path)
+                except NotTaken as exc:
+                    note(row, exc.outcome)
+                    progress.advance(bar)
+                    continue
+                reading[str(path)] = row
+                yield str(path), sniffed.media_type
+
+        outcomes = extract_many(
+            readable(),
+            workers=WORKERS,
+            limits=ingest_limits(),
+            vocabulary=vocabulary_lists() if files else None,
+        )
+        for path, extraction in outcomes:
+            row = reading.pop(str(path))
+            note(row, take_in(path, extraction, publish=publish))
+            progress.advance(bar)
     return rows
 
 
-def read_queued(queued: dict[str, tuple[dict, Document]], advance) -> None:
-    """Extract the queued documents two at a time and record each outcome."""
-    vocabulary = catalog_vocabulary() if queued else None
-    tasks = []
-    for path, (_, document) in queued.items():
-        start_extraction(document.pk)
-        tasks.append((path, document.media_type))
-    for path, outcome in extract_many(tasks, workers=WORKERS, limits=ingest_limits()):
-        row, document = queued[str(path)]
-        try:
-            if isinstance(outcome, Extraction):
-                record_extraction(document.pk, outcome, vocabulary=vocabulary)
-            else:
-                record_failure(document.pk, outcome.reason)
-                row["status"], row["reason"] = FAILED, outcome.reason
-        except Exception as exc:  # noqa: BLE001 - one file must not end the batch
-            reason = f"could not record the extraction: {exc!r}"
-            record_failure(document.pk, reason)
-            row["status"], row["reason"] = FAILED, reason
-        advance()
+def take_in(path: Path, extraction, *, publish: bool) -> IngestOutcome:
+    """``ingest_file`` with what the worker read; one file's failure to be
+    recorded is that file's failure, not the batch's."""
+    try:
+        return ingest_file(path, publish=publish, extraction=extraction)
+    except Exception as exc:  # noqa: BLE001 - one file must not end the batch
+        return IngestOutcome(FAILED, f"could not record the extraction: {exc!r}")
+
+
+def note(row: dict, outcome: IngestOutcome) -> None:
+    row["status"], row["reason"] = outcome.status, outcome.reason
+    row["resource"] = outcome.resource.pk if outcome.resource else None
 
 
 def summary_table(rows: list[dict]) -> Table:
