@@ -18,10 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clearinghouse.catalog.models import Document, Organisation, Region, Resource
+from clearinghouse.catalog.models import (
+    Document,
+    Organisation,
+    Page,
+    Region,
+    Resource,
+)
 from clearinghouse.catalog.roles import ADMINISTRATOR
 from clearinghouse.formats.importing import import_records
 from clearinghouse.formats.jsonl import read_jsonl
+from clearinghouse.ingest.extraction import extract
+from clearinghouse.ingest.storage import store_thumbnail
 
 DEMO = Path(__file__).resolve().parent
 CURATOR = "curator"
@@ -82,7 +90,16 @@ def _attach_sheet(resource: Resource, record: dict) -> None:
         text=" ".join([record["summary"], *record["keywords"]]),
     )
     document.file.save(f"{digest[:2]}/{digest}.pdf", ContentFile(data), save=False)
+    # The bundled sheets are trusted and small: read in this process, for the
+    # cover shown on cards and the page text behind "found on page 1".
+    extraction = extract(path, "application/pdf")
+    if extraction.thumbnail:
+        document.thumbnail = store_thumbnail(extraction.thumbnail)
     document.save()
+    Page.objects.bulk_create(
+        Page(document=document, number=number, text=text)
+        for number, text in enumerate(extraction.page_texts, start=1)
+    )
 
 
 def ensure_curator() -> tuple[str, str]:

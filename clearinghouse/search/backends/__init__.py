@@ -2,7 +2,8 @@
 
 Each backend module offers the same functions: ``install``, ``drop_triggers``,
 ``rebuild``, ``matching`` (a subquery of matching resource ids), ``ranked``
-(ids with scores, best first) and ``snippets``.
+(ids with scores, best first), ``snippets`` and ``page_hits`` (the pages of
+given documents that match, for "found on page 12").
 """
 
 from types import ModuleType

@@ -16,6 +16,7 @@ def uninstall(apps, schema_editor):
 
         sqlite.drop_triggers(schema_editor.connection)
         schema_editor.execute(f"DROP TABLE IF EXISTS {sqlite.TABLE}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {sqlite.PAGE_TABLE}")
 
 
 class Migration(migrations.Migration):
