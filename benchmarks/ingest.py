@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/ingest.py [CORPUS] [--rounds 3] [--workers 2]
 
-CORPUS is a folder of documents (default: /work/shared/data/pdfs when it
-exists, else 120 report-like PDFs generated with reportlab). Each round runs,
-each in a fresh process, in alternating order:
+CORPUS is a folder of documents (default: ../shared/data/pdfs beside the
+repository when it exists, else 120 report-like PDFs generated with
+reportlab). Each round runs, each in a fresh process, in alternating order:
 
 - ``bare``: pypdfium2 text extraction of every PDF, page by page, in one
   process: the floor a pipeline cannot beat on one core;
@@ -33,7 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_PDFS = Path("/work/shared/data/pdfs")
+SHARED_PDFS = ROOT.parent / "shared" / "data" / "pdfs"
 
 
 def main() -> None:

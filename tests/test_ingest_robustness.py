@@ -5,6 +5,7 @@ The folder sits beside the repository in the development workspace; a user's
 clone has none, and the module is then skipped.
 """
 
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,7 +16,11 @@ from clearinghouse.ingest.extraction import Extraction, ExtractionError
 from clearinghouse.ingest.isolation import extract_many
 from clearinghouse.ingest.sniff import Refused, sniff
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "pdfs"
+# CLEARINGHOUSE_TEST_PDFS points elsewhere, e.g. for a clone outside the workspace.
+CORPUS = Path(
+    os.environ.get("CLEARINGHOUSE_TEST_PDFS")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "pdfs"
+)
 if not CORPUS.is_dir():
     pytest.skip(f"no PDF corpus at {CORPUS}", allow_module_level=True)
 
