@@ -19,6 +19,7 @@ from rich.table import Table
 from clearinghouse.ingest.analysis import vocabulary_lists
 from clearinghouse.ingest.isolation import extract_many
 from clearinghouse.ingest.pipeline import (
+    DUPLICATE,
     FAILED,
     OK,
     STATUSES,
@@ -90,6 +91,10 @@ def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[
         {"path": str(p), "status": "", "reason": "", "resource": None} for p in files
     ]
     reading: dict[str, dict] = {}
+    # The first file with given bytes, in the batch's order, is the one taken
+    # in; later copies are reported as its duplicates once it is recorded.
+    first_with: dict[str, dict] = {}
+    copies: list[tuple[dict, dict]] = []
     with Progress(console=console, transient=True) as progress:
         bar = progress.add_task("Ingesting", total=len(files))
 
@@ -97,12 +102,16 @@ def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[
             for row, path in zip(rows, files, strict=True):
                 try:
                     # ingest_file checks again when it takes the file in.
-                    sniffed, _ = check(path)
+                    sniffed, sha256 = check(path)
                 except NotTaken as exc:
                     note(row, exc.outcome)
                     progress.advance(bar)
                     continue
-                reading[str(path)] = row
+                if sha256 in first_with:
+                    copies.append((row, first_with[sha256]))
+                    progress.advance(bar)
+                    continue
+                first_with[sha256] = reading[str(path)] = row
                 yield str(path), sniffed.media_type
 
         outcomes = extract_many(
@@ -115,6 +124,9 @@ def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[
             row = reading.pop(str(path))
             note(row, take_in(path, extraction, publish=publish))
             progress.advance(bar)
+    for row, first in copies:
+        row["status"], row["resource"] = DUPLICATE, first["resource"]
+        row["reason"] = f"the same file as {first['path']}, earlier in this batch"
     return rows
 
 
