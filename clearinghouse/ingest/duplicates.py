@@ -89,6 +89,8 @@ _NUMBER = re.compile(r"\d+")
 # A hyphen ending a line inside a word; starts with a literal for speed.
 _BROKEN_WORD = re.compile(r"-\n(?=\w)")
 _SKETCH_SIZE = LeanMinHash(MinHash(NUM_PERM, SEED, scheme=SCHEME)).bytesize("<")
+# Drawn once: MinHash would draw the same permutations again for each sketch.
+_PERMUTATIONS = MinHash(NUM_PERM, SEED, scheme=SCHEME).permutations
 
 #: (record id, score 0-1, reason in a curator's words)
 Match = tuple[Hashable, float, str]
@@ -272,7 +274,9 @@ def _shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
 
 
 def _sketch(hashes: np.ndarray) -> bytes:
-    minhash = MinHash(NUM_PERM, SEED, hashfunc=_identity, scheme=SCHEME)
+    minhash = MinHash(
+        NUM_PERM, SEED, hashfunc=_identity, permutations=_PERMUTATIONS, scheme=SCHEME
+    )
     for start in range(0, len(hashes), BATCH):
         minhash.update_batch(hashes[start : start + BATCH])
     lean = LeanMinHash(minhash)

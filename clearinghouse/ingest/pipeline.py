@@ -18,7 +18,12 @@ from clearinghouse.catalog.models import Document, Resource, Status
 from clearinghouse.formats.importing import unique_slug
 from clearinghouse.ingest.analysis import analyse, build_vocabulary, vocabulary_lists
 from clearinghouse.ingest.extraction import Extraction, ExtractionError
-from clearinghouse.ingest.records import set_language, suggested_title, write_extraction
+from clearinghouse.ingest.records import (
+    DETECTED,
+    language_of,
+    suggested_title,
+    write_extraction,
+)
 from clearinghouse.ingest.sniff import Refused, Sniffed, check_size, sniff
 from clearinghouse.ingest.storage import file_sha256, store_file, store_thumbnail
 
@@ -47,6 +52,7 @@ def ingest_file(
     original_name: str | None = None,
     enqueue: bool = True,
     extraction: Extraction | ExtractionError | None = None,
+    checked: tuple[Sniffed, str] | None = None,
 ) -> IngestOutcome:
     """Take the file at ``path`` into the library.
 
@@ -55,12 +61,16 @@ def ingest_file(
     left queued with ``enqueue=False``; a caller that read the file already
     (the CLI reads a batch in its own workers) passes the ``extraction``, or
     the error that explains why it could not be read, and the record is
-    written complete in one transaction.
+    written complete in one transaction. A caller that ran ``check`` on the
+    file already passes its answer as ``checked``; only the lookup for an
+    identical file is repeated, as another door may have taken it in since.
     """
     path = Path(path)
     name = original_name or path.name
     try:
-        sniffed, sha256 = check(path)
+        sniffed, sha256 = checked or check(path)
+        if checked and (existing := existing_document(sha256)):
+            raise NotTaken(duplicate_outcome(existing))
     except NotTaken as exc:
         return exc.outcome
     if isinstance(extraction, Extraction) and extraction.suggestions is None:
@@ -116,10 +126,7 @@ def check(path: Path) -> tuple[Sniffed, str]:
         reason = f"the file could not be read: {exc.strerror}"
         raise NotTaken(IngestOutcome(FAILED, reason)) from None
     if existing := existing_document(sha256):
-        outcome = IngestOutcome(
-            DUPLICATE, duplicate_reason(existing), existing.resource, existing
-        )
-        raise NotTaken(outcome)
+        raise NotTaken(duplicate_outcome(existing))
     return sniffed, sha256
 
 
@@ -138,11 +145,12 @@ def existing_document(sha256: str) -> Document | None:
     return Document.objects.select_related("resource").defer("text").get(pk=first)
 
 
-def duplicate_reason(existing: Document) -> str:
-    return (
+def duplicate_outcome(existing: Document) -> IngestOutcome:
+    reason = (
         f"the same file is already in the library: “{existing.resource.title}” "
         f"(record {existing.resource_id}, document {existing.pk})"
     )
+    return IngestOutcome(DUPLICATE, reason, existing.resource, existing)
 
 
 def describe_file(
@@ -163,17 +171,23 @@ def create_draft(
     """A new record for a file, titled by a confident suggestion when the
     file was read already, else after its name until suggestions come."""
     title, source = title_from_name(name), "file name"
-    if isinstance(extraction, Extraction) and extraction.suggestions:
-        title, source = suggested_title(extraction.suggestions) or (title, source)
+    provenance = {"file": name, "sha256": sha256, "title": source}
+    language = None
+    if isinstance(extraction, Extraction):
+        if extraction.suggestions:
+            found = suggested_title(extraction.suggestions)
+            title, provenance["title"] = found or (title, source)
+        if language := language_of(extraction):
+            provenance["language"] = DETECTED
     resource = Resource.objects.create(
         title=title,
         slug=unique_slug(Resource, title),
         status=Status.PUBLISHED if publish else Status.DRAFT,
         created_by=actor if getattr(actor, "pk", None) else None,
-        provenance={"ingest": {"file": name, "sha256": sha256, "title": source}},
+        provenance={"ingest": provenance},
     )
-    if isinstance(extraction, Extraction):
-        set_language(resource, extraction.language, new=True)
+    if language is not None:
+        resource.languages.through.objects.create(resource=resource, language=language)
     return resource
 
 

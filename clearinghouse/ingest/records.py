@@ -17,6 +17,8 @@ from clearinghouse.ingest.storage import store_thumbnail
 
 #: A title suggestion replaces the file-name title from this confidence up.
 TITLE_CONFIDENCE = 0.5
+#: The provenance of a language found by ``language.detect_language``.
+DETECTED = "detected in the text"
 
 
 def start_extraction(document_id: int, *, rerun: bool = False) -> Document | None:
@@ -129,13 +131,20 @@ def title_to_compare(resource: Resource, suggestions: list[dict]) -> str:
     return resource.title
 
 
-def set_language(resource: Resource, code: str | None, *, new: bool = False) -> None:
+def set_language(resource: Resource, code: str | None) -> None:
     """Give a record without languages its document's detected language."""
-    if not code or (not new and resource.languages.exists()):
+    if not code or resource.languages.exists():
         return
     language = Language.objects.filter(code=code).first()
     if language is not None:
         resource.languages.add(language)
         ingest = resource.provenance.get("ingest", {})
-        resource.provenance["ingest"] = {**ingest, "language": "detected in the text"}
+        resource.provenance["ingest"] = {**ingest, "language": DETECTED}
         resource.save(update_fields=["provenance", "updated_at"])
+
+
+def language_of(extraction: Extraction) -> Language | None:
+    """The catalog's entry for the extraction's detected language."""
+    if not extraction.language:
+        return None
+    return Language.objects.filter(code=extraction.language).first()

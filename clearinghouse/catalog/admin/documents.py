@@ -21,7 +21,7 @@ from clearinghouse.catalog.models import Document, Page
 from clearinghouse.ingest.pipeline import (
     admit,
     describe_file,
-    duplicate_reason,
+    duplicate_outcome,
     enqueue_extraction,
     existing_document,
 )
@@ -62,7 +62,9 @@ class DocumentForm(forms.ModelForm):
         if existing and existing.pk != self.instance.pk:
             if is_copy:
                 path.unlink(missing_ok=True)
-            raise forms.ValidationError(duplicate_reason(existing).capitalize() + ".")
+            raise forms.ValidationError(
+                duplicate_outcome(existing).reason.capitalize() + "."
+            )
         self._ingest = (path, is_copy, sniffed, sha256, upload)
         return upload
 

