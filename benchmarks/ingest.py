@@ -1,10 +1,12 @@
 """Ingest speed: the whole pipeline against bare pypdfium2, side by side.
 
     .venv/bin/python benchmarks/ingest.py [CORPUS] [--rounds 3] [--workers 2]
+    .venv/bin/python benchmarks/ingest.py --reports 120
 
 CORPUS is a folder of documents (default: ../shared/data/pdfs beside the
 repository when it exists, else 120 report-like PDFs generated with
-reportlab). Each round runs, each in a fresh process, in alternating order:
+reportlab; ``--reports N`` asks for N generated reports whatever exists).
+Each round runs, each in a fresh process, in alternating order:
 
 - ``bare``: pypdfium2 text extraction of every PDF, page by page, in one
   process: the floor a pipeline cannot beat on one core;
@@ -41,23 +43,26 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--reports", type=int, metavar="N", help="measure N generated reports"
+    )
     parser.add_argument("--child", choices=["bare", "bare2", "pipeline"])
     args = parser.parse_args()
     if args.child:
         print(json.dumps(CHILDREN[args.child](args.corpus, args.workers)))
         return
     with tempfile.TemporaryDirectory() as scratch:
-        corpus = args.corpus or default_corpus(Path(scratch))
+        corpus = args.corpus or default_corpus(Path(scratch), args.reports)
         runs = compare(corpus, args.rounds, args.workers)
     report(corpus, runs)
 
 
-def default_corpus(scratch: Path) -> Path:
-    if SHARED_PDFS.is_dir():
+def default_corpus(scratch: Path, reports: int | None) -> Path:
+    if SHARED_PDFS.is_dir() and not reports:
         return SHARED_PDFS
     folder = scratch / "corpus"
     folder.mkdir()
-    generate_reports(folder, 120)
+    generate_reports(folder, reports or 120)
     return folder
 
 
