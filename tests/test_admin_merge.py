@@ -172,8 +172,8 @@ class MergeTests(MergeTestCase):
         self.assertEqual(
             (
                 "withdrawn",
-                "Merged into “Disrupting Harm in Kenya”, which now holds its "
-                f"documents: /resources/{self.kept.slug}/",
+                "Merged into another record of the library, which now holds its "
+                "documents.",
                 {
                     "id": self.kept.pk,
                     "uid": str(self.kept.uid),
@@ -220,10 +220,19 @@ class MergeTests(MergeTestCase):
         response = self.client.get(f"/resources/{self.duplicate.slug}/")
         self.assertContains(
             response,
-            f"Merged into “Disrupting Harm in Kenya”, which now holds its "
-            f"documents: /resources/{self.kept.slug}/",
+            f'<a href="/resources/{self.kept.slug}/">Disrupting Harm in Kenya</a>',
             status_code=410,
         )
+
+    def test_it_links_no_merged_record_the_reader_may_not_see(self):
+        Resource.objects.filter(pk=self.duplicate.pk).update(status="published")
+        self.merge(self.reviewer, self.kept, self.duplicate)
+        Resource.objects.filter(pk=self.kept.pk).update(access="members")
+        self.client.logout()
+        response = self.client.get(f"/resources/{self.duplicate.slug}/")
+        self.assertEqual(410, response.status_code)
+        self.assertNotContains(response, f"/resources/{self.kept.slug}/", 410)
+        self.assertNotContains(response, "Disrupting Harm in Kenya", 410)
 
     def test_it_finds_the_moved_text_under_the_record_kept(self) -> None:
         self.merge(self.editor, self.kept, self.duplicate)

@@ -64,6 +64,14 @@ class MergeOutcome:
     added: dict[str, int] = field(default_factory=dict)
 
 
+#: The withdrawal reason readers see. It never names the record kept: who may
+#: see that record can change after the merge, so the tombstone page links to
+#: it only while the viewer may see it.
+MERGED_REASON = (
+    "Merged into another record of the library, which now holds its documents."
+)
+
+
 def merge(target: Resource, source: Resource, actor: Viewer) -> MergeOutcome:
     """Merge ``source`` into ``target``; MergeError says why when it may not."""
     if target.pk == source.pk:
@@ -289,18 +297,8 @@ def _retire(source: Resource, target: Resource, actor: Viewer) -> None:
         source.groups.clear()
     source.provenance = provenance
     source.status = Status.WITHDRAWN
-    source.withdrawn_reason = tombstone_reason(target)
+    source.withdrawn_reason = MERGED_REASON
     source.save()
-
-
-def tombstone_reason(target: Resource) -> str:
-    """The withdrawal reason readers see; it names target only if they may see it."""
-    if Resource.objects.public().filter(pk=target.pk).exists():
-        return (
-            f"Merged into “{target.title}”, which now holds its documents: "
-            f"{target.get_absolute_url()}"
-        )
-    return "Merged into another record of the library, which now holds its documents."
 
 
 def repoint_hints(source_id: int, target_id: int) -> int:

@@ -15,7 +15,11 @@ UNSHOWN_DOCUMENT_FIELDS = ("text", "signature", "suggestions", "possible_duplica
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = find_resource(request, slug)
     if resource.status == "withdrawn":
-        return render(request, "web/tombstone.html", {"resource": resource}, status=410)
+        context = {
+            "resource": resource,
+            "replacement": replacement(resource, request.user),
+        }
+        return render(request, "web/tombstone.html", context, status=410)
     documents = list(
         resource.documents.filter(state="done").defer(*UNSHOWN_DOCUMENT_FIELDS)
     )
@@ -31,6 +35,15 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "related": attach_covers(related, request.user),
     }
     return render(request, "web/resource.html", context)
+
+
+def replacement(tombstone: Resource, viewer) -> Resource | None:
+    """The record a merge moved this one's documents to, if the viewer may
+    see it."""
+    replaced_by = tombstone.provenance.get("replaced_by") or {}
+    if not isinstance(replaced_by, dict) or not replaced_by.get("id"):
+        return None
+    return Resource.objects.visible_to(viewer).filter(pk=replaced_by["id"]).first()
 
 
 def find_resource(request: HttpRequest, slug: str) -> Resource:
