@@ -10,6 +10,9 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "clearinghouse"
+    if argv[1:2] == ["demo"]:
+        # A local trial on plain http: settings.py relaxes what needs HTTPS.
+        os.environ["CLEARINGHOUSE_DEMO"] = "1"
     execute_from_command_line(argv)
 
 

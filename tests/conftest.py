@@ -14,6 +14,10 @@ def pytest_configure() -> None:
     settings.STATIC_ROOT.mkdir()
     # Hashing passwords properly costs seconds per persona; tests need no secrecy.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and live servers speak plain http, as the demo does;
+    # tests/test_security.py checks the production values.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture(autouse=True)

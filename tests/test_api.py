@@ -86,6 +86,7 @@ class SearchEndpointTests(APITestCase):
                 "page": 1,
                 "pages": 1,
                 "sort": "relevance",
+                "mode": "keyword",
                 "notices": [],
                 "results": [
                     {
@@ -233,8 +234,18 @@ class SearchEndpointTests(APITestCase):
     def test_it_answers_404_past_the_last_page(self):
         response = self.client.get("/api/search", {"page": "3"})
         self.assertEqual(
-            (404, {"detail": "Page 3 is past the end: there is 1 page."}),
-            (response.status_code, response.json()),
+            (
+                404,
+                "application/problem+json",
+                {
+                    "type": "about:blank",
+                    "title": "Not Found",
+                    "status": 404,
+                    "detail": "Page 3 is past the end: there is 1 page.",
+                    "instance": "/api/search?page=3",
+                },
+            ),
+            (response.status_code, response["Content-Type"], response.json()),
         )
 
 
@@ -305,15 +316,30 @@ class ResourceEndpointTests(APITestCase):
             "no-such-slug",
             str(self.draft.uid),
             self.draft.slug,
-            str(self.withdrawn.uid),
-            self.withdrawn.slug,
             "%00",
             "x" * 300,
         ]:
             with self.subTest(ident=ident[:40]):
                 response = self.client.get(f"/api/resources/{ident}")
-                self.assertEqual(404, response.status_code)
-                self.assertEqual("application/json", response["Content-Type"][:16])
+                self.assertEqual(
+                    (404, "application/problem+json"),
+                    (response.status_code, response["Content-Type"]),
+                )
+
+    def test_it_answers_410_with_the_reason_for_withdrawn_resources(self):
+        self.withdrawn.withdrawn_reason = "Superseded by the 2024 edition."
+        self.withdrawn.save()
+        for ident in [str(self.withdrawn.uid), self.withdrawn.slug]:
+            with self.subTest(ident=ident):
+                response = self.client.get(f"/api/resources/{ident}")
+                self.assertEqual(
+                    (
+                        410,
+                        "“Withdrawn on grooming” was withdrawn: "
+                        "Superseded by the 2024 edition.",
+                    ),
+                    (response.status_code, response.json()["detail"]),
+                )
 
 
 class SchemaAndHealthTests(TestCase):
@@ -324,7 +350,22 @@ class SchemaAndHealthTests(TestCase):
         self.assertEqual(
             (
                 "Clearinghouse API",
-                ["/api/search", "/api/resources/{resource_id}"],
+                [
+                    "/api/search",
+                    "/api/suggest",
+                    "/api/resources",
+                    "/api/resources/{resource_id}",
+                    "/api/resources/{resource_id}/related",
+                    "/api/resources/{resource_id}/workflow",
+                    "/api/documents",
+                    "/api/resources/{resource_id}/documents",
+                    "/api/organisations",
+                    "/api/organisations/{slug}",
+                    "/api/topics",
+                    "/api/topics/{slug}",
+                    "/api/regions",
+                    "/api/export",
+                ],
             ),
             (schema["info"]["title"], list(schema["paths"])),
         )
@@ -343,9 +384,33 @@ class SchemaAndHealthTests(TestCase):
                 "region",
                 "author",
                 "sort",
+                "mode",
                 "page",
             ],
             parameters,
+        )
+
+    def test_it_documents_errors_as_problems_and_reads_as_open(self):
+        schema = self.client.get("/api/openapi.json").json()
+        read = schema["paths"]["/api/resources/{resource_id}"]["get"]
+        write = schema["paths"]["/api/resources"]["post"]
+        self.assertEqual(
+            (
+                ["application/problem+json"],
+                {"$ref": "#/components/schemas/Problem"},
+                [{"BearerToken": []}, {}],
+                [{"BearerToken": []}, {"Session": []}],
+                ["200", "400", "401", "404", "410", "304"],
+            ),
+            (
+                list(read["responses"]["404"]["content"]),
+                read["responses"]["404"]["content"]["application/problem+json"][
+                    "schema"
+                ],
+                read["security"],
+                write["security"],
+                list(read["responses"]),
+            ),
         )
 
     def test_healthz_says_ok(self):

@@ -5,11 +5,20 @@ and on the API. The test client re-raises any exception a view lets escape,
 so a would-be 500 fails loudly here.
 """
 
+import time
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import QueryDict
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.test import TestCase, override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from clearinghouse.search.engine import search
+from clearinghouse.search.filters import SearchParams
 from tests.world import make_resource
 
 TEN_KB = "trafficking " * 850
@@ -166,8 +175,7 @@ class HostileQueryTests(TestCase):
         body = self.client.get("/api/search", {"q": TEN_KB}).json()
         self.assertEqual(
             [
-                "Your search was long, so only its first 500 characters were used.",
-                "Only the first 24 words of your search were used.",
+                "Your search was long, so only its first 2000 characters were used.",
             ],
             body["notices"],
         )
@@ -214,3 +222,103 @@ class HostileQueryTests(TestCase):
         ]:
             with self.subTest(url=url):
                 self.assertEqual(404, self.client.get(url).status_code)
+
+
+# --- properties: any text at all, through the engine and the listing ---------
+
+PIECES = [
+    '"',
+    "-",
+    "*",
+    "OR",
+    "|",
+    "NOT",
+    "AND",
+    "NEAR",
+    "(",
+    ")",
+    ":",
+    "^",
+    "_",
+    "'",
+    ";",
+    "\x00",
+    "😀",
+    "grooming",
+    "groomnig",
+    "csam",
+    "child pornography",
+    "child sexual abuse material",
+    "the",
+    "trafficking in human beings",
+    "DROP TABLE catalog_resource; --",
+]
+typed_text = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join),
+    st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4))).map("".join),
+    # Long pasted text: past the parser's limits, with many distinct words.
+    st.lists(st.text(alphabet="abcdefghij", min_size=3, max_size=9), min_size=400).map(
+        " ".join
+    ),
+)
+
+
+def listing_params(text: str) -> SearchParams:
+    data = QueryDict(mutable=True)
+    data["q"] = text
+    return SearchParams.from_querydict(data)
+
+
+class QueryPropertyTests(HypothesisTestCase):
+    """Whatever is typed: results or a notice, in well under a second."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_resource("Online grooming", summary="Child sexual abuse material.")
+        make_resource("Sextortion trends", text="grooming and sextortion")
+        make_resource("Trafficking in human beings", summary="Forced labour.")
+        make_resource("Draft on grooming", status="draft")
+
+    @settings(
+        max_examples=150,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(text=typed_text)
+    def test_it_answers_any_text(self, text):
+        started = time.perf_counter()
+        result = search(listing_params(text), AnonymousUser())
+        self.assertLess(time.perf_counter() - started, 1.0)
+        self.assertEqual(min(result.total, 20), len(result.hits))
+        self.assertNotIn("Draft on grooming", [h.resource.title for h in result.hits])
+        self.assertTrue(all(isinstance(n, str) and n for n in result.notices))
+        if result.did_you_mean:
+            self.assertNotEqual(text.strip(), result.did_you_mean)
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(text=typed_text)
+    def test_the_listing_and_api_answer_any_text(self, text):
+        for url in ("/library/", "/api/search"):
+            response = self.client.get(url, {"q": text})
+            self.assertEqual(200, response.status_code, url)
+
+    def test_a_pasted_page_ranks_by_its_most_distinctive_words(self):
+        # 10 kB: the rare "sextortion" among hundreds of made-up words.
+        words = [f"w{n}x" for n in range(900)]
+        text = " ".join(words[:40] + ["sextortion"] + words[40:])
+        started = time.perf_counter()
+        result = search(listing_params(text), AnonymousUser())
+        self.assertLess(time.perf_counter() - started, 1.0)
+        self.assertEqual(["Sextortion trends"], [h.resource.title for h in result.hits])
+        self.assertEqual(
+            [
+                "Your search was long, so only its first 2000 characters were used.",
+                "Your search was long, so its 32 most distinctive words were used.",
+            ],
+            result.notices,
+        )

@@ -12,7 +12,10 @@ from tests.world import make_personas, make_resource
 
 pytestmark = pytest.mark.django_db
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+# JSON-LD is a data block: never executed, and allowed by a strict CSP.
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", re.IGNORECASE
+)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 
 

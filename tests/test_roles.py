@@ -33,6 +33,20 @@ class RoleTests(TestCase):
             with self.subTest(role=role):
                 self.assertEqual(len(set(codenames)), len(permissions_named(codenames)))
 
+    def test_it_lets_administrators_edit_the_synonyms_and_curators_read_them(
+        self,
+    ) -> None:
+        self.assertEqual(
+            [(True, False), (True, False), (True, True)],
+            [
+                (
+                    user.has_perm("search.view_synonymgroup"),
+                    user.has_perm("search.change_synonymgroup"),
+                )
+                for user in (self.editor, self.reviewer, self.administrator)
+            ],
+        )
+
     def test_it_grants_each_role_its_workflow_permissions(self) -> None:
         perms = [
             "catalog.preview_resource",

@@ -7,7 +7,12 @@ from django.http import QueryDict
 from django.test import TestCase, override_settings
 
 from clearinghouse.catalog.models import Topic
-from clearinghouse.search.engine import PageOutOfRange, SearchResult, search
+from clearinghouse.search.engine import (
+    PROXIMITY_BONUS,
+    PageOutOfRange,
+    SearchResult,
+    search,
+)
 from clearinghouse.search.facets import FACETS
 from clearinghouse.search.fields import FIELD_WEIGHTS
 from clearinghouse.search.filters import MAX_PAGE, SearchParams
@@ -568,3 +573,67 @@ class SnippetTests(TestCase):
 
     def test_it_gives_no_snippet_without_words(self):
         self.assertEqual([""], [hit.snippet for hit in run().hits])
+
+
+class LongQueryTests(TestCase):
+    """Questions and pasted claims find records with any of their words,
+    those with more of them (and with the words side by side) first."""
+
+    @classmethod
+    def setUpTestData(cls):
+        common = {"languages": ()}
+        make_resource("Offenders on the dark web", summary="Forums.", **common)
+        make_resource(
+            "Why offenders justify abuse",
+            summary="Neutralisation on dark web forums.",
+            **common,
+        )
+        make_resource("Labour inspections", summary="Farms.", **common)
+        # The same words, in a different order: only one holds the phrase.
+        make_resource("Scattered", summary="grooming of a child online", **common)
+        make_resource("Adjacent", summary="online grooming of a child", **common)
+
+    def test_it_finds_any_word_of_a_question_best_first(self):
+        result = run("q=how+do+offenders+justify+abuse+on+the+dark+web")
+        self.assertEqual(
+            ["Why offenders justify abuse", "Offenders on the dark web"],
+            titles(result),
+        )
+        self.assertEqual([], result.notices)
+
+    def test_it_still_requires_every_word_of_a_short_query(self):
+        self.assertEqual(
+            ["Why offenders justify abuse"], titles(run("q=justify+forums"))
+        )
+
+    def test_it_ranks_words_typed_side_by_side_higher(self):
+        result = run("q=online+grooming+child+safety+measures")
+        self.assertEqual(["Adjacent", "Scattered"], titles(result))
+        adjacent, scattered = (hit.score for hit in result.hits)
+        # The same words, counts and lengths: the bonus alone tells them apart.
+        self.assertAlmostEqual(1 + PROXIMITY_BONUS / 4, adjacent / scattered)
+
+
+class RelaxedRankingTests(TestCase):
+    """When no record holds all three words, those with two come first."""
+
+    @classmethod
+    def setUpTestData(cls):
+        common = {"languages": ()}
+        # One word said many times outscores two words said once, by BM25.
+        make_resource("Hotline", summary="hotline hotline hotline hotline", **common)
+        make_resource("Two of three", summary="hotline and referral", **common)
+        make_resource("Other", summary="referral pathways", **common)
+
+    def test_it_ranks_records_with_more_of_the_words_first(self):
+        result = run("q=hotline+referral+zebrafish")
+        self.assertEqual(["Two of three", "Hotline", "Other"], titles(result))
+        self.assertEqual(
+            ["No resource contains all of your words; showing those with any of them."],
+            result.notices,
+        )
+        self.assertEqual("", result.did_you_mean)
+
+    def test_it_ranks_by_score_when_every_word_is_required(self):
+        result = run("q=hotline")
+        self.assertEqual(["Hotline", "Two of three"], titles(result))

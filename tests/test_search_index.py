@@ -259,3 +259,69 @@ class RebuildTests(TestCase):
         self.assertTrue(sqlite.is_installed(connection))
         make_resource("Freshly added")
         self.assertEqual(["Freshly added"], found("freshly"))
+
+
+def vocabulary() -> dict[str, int]:
+    """The unstemmed word index: word → how many records' descriptions hold it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term, doc FROM {sqlite.VOCABULARY}")
+        return dict(cursor.fetchall())
+
+
+class WordIndexTests(TestCase):
+    """The unstemmed words of descriptions ("did you mean"), kept by the same
+    triggers; document text is left out."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_organisation("Internet Watch Foundation", acronym="IWF")
+        cls.grooming = make_resource(
+            "Online grooming",
+            summary="Offenders approach children.",
+            topics=("grooming",),
+            publishers=("Internet Watch Foundation",),
+            text="Chat rooms.",
+        )
+        cls.labour = make_resource("Forced labour", summary="Fishing boats.")
+
+    def test_it_holds_words_unstemmed_without_document_text(self):
+        words = vocabulary()
+        self.assertEqual(
+            (1, 1, 1, 1),
+            (words["grooming"], words["offenders"], words["iwf"], words["fishing"]),
+        )
+        self.assertEqual((None, None), (words.get("groom"), words.get("rooms")))
+
+    def test_it_follows_every_kind_of_edit(self):
+        self.labour.title = "Debt bondage"
+        self.labour.save()
+        Resource.objects.filter(pk=self.grooming.pk).update(summary="Chat apps.")
+        Topic.objects.filter(slug="grooming").update(name="Solicitation")
+        Organisation.objects.filter(acronym="IWF").update(acronym="HOTLINE")
+        make_resource("Sextortion", status="draft")
+        words = vocabulary()
+        self.assertEqual(
+            (None, 1, None, 1, None, 1, 1, 1),
+            (
+                words.get("forced"),
+                words.get("bondage"),
+                words.get("offenders"),
+                words.get("apps"),
+                words.get("iwf"),
+                words.get("hotline"),
+                words.get("solicitation"),
+                words.get("sextortion"),
+            ),
+        )
+        self.assertRebuildsAs(words)
+
+    def test_it_forgets_a_deleted_resource(self):
+        self.labour.delete()
+        words = vocabulary()
+        self.assertEqual((None, None), (words.get("fishing"), words.get("labour")))
+        self.assertRebuildsAs(words)
+
+    def assertRebuildsAs(self, words: dict[str, int]) -> None:
+        """What the triggers kept is what a rebuild from the catalog makes."""
+        rebuild_index()
+        self.assertEqual(words, vocabulary())

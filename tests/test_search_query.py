@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from clearinghouse.search.backends.sqlite import TOKENIZER
 from clearinghouse.search.fields import FIELDS
 from clearinghouse.search.query import MAX_CLAUSES, MAX_QUERY_CHARS, parse
+from clearinghouse.search.synonyms import Group, expand
 
 # (typed text, match_expression, relaxed_expression, exclusion_expression)
 CASES = [
@@ -201,11 +202,10 @@ def test_it_truncates_10_kb_of_text_with_a_notice():
     parsed = parse(text)
     assert parsed.notices == [
         f"Your search was long, so only its first {MAX_QUERY_CHARS} "
-        "characters were used.",
-        f"Only the first {MAX_CLAUSES} words of your search were used.",
+        "characters were used."
     ]
-    # Repeated words are kept (FTS5 does not mind), but only up to the limit.
-    assert parsed.match_expression() == " AND ".join(['"trafficking"'] * MAX_CLAUSES)
+    # A broad query: each word looked for once (the last one cut at 2000).
+    assert parsed.any_expression() == '("trafficking" OR "traffick")'
 
 
 def test_it_keeps_one_long_word_whole_up_to_the_limit():
@@ -214,18 +214,109 @@ def test_it_keeps_one_long_word_whole_up_to_the_limit():
     assert len(parsed.notices) == 1
 
 
-def test_it_caps_the_number_of_clauses_with_a_notice():
-    words = [f"w{n}" for n in range(30)]
-    parsed = parse(" ".join(words[:20] + ["-" + w for w in words[20:]]))
+def test_it_caps_the_clauses_of_a_query_that_requires_every_word():
+    # An explicit OR makes a boolean query: every clause is required.
+    words = [f"w{n}" for n in range(80)]
+    parsed = parse("w0 OR " + " ".join(words[1:]))
+    assert not parsed.broad
     assert parsed.match_expression() == (
-        " AND ".join(f'"{w}"' for w in words[:20])
-        + " NOT ("
-        + " OR ".join(f'"{w}"' for w in words[20:MAX_CLAUSES])
-        + ")"
+        '("w0" OR "w1") AND ' + " AND ".join(f'"{w}"' for w in words[2:64])
     )
     assert parsed.notices == [
         f"Only the first {MAX_CLAUSES} words of your search were used."
     ]
+
+
+def test_it_counts_each_alternative_against_the_cap():
+    words = [f"w{n}" for n in range(100)]
+    parsed = parse(" OR ".join(words))
+    assert parsed.match_expression() == (
+        "(" + " OR ".join(f'"{w}"' for w in words[:MAX_CLAUSES]) + ")"
+    )
+    assert parsed.notices == [
+        f"Only the first {MAX_CLAUSES} words of your search were used."
+    ]
+
+
+def test_it_caps_exclusions_but_keeps_every_word_of_a_broad_query():
+    words = [f"w{n}" for n in range(150)]
+    parsed = parse(" ".join(words[:80] + [f"-{w}" for w in words[80:]]))
+    assert (parsed.broad, len(parsed.required), len(parsed.excluded)) == (
+        True,
+        80,
+        MAX_CLAUSES,
+    )
+    assert parsed.notices == [
+        f"Only the first {MAX_CLAUSES} words of your search were used."
+    ]
+
+
+# (typed text, broad?, any_expression, adjacent_pairs)
+BROAD_CASES = [
+    # up to three words: every one is required, so not broad
+    ("online child grooming", False, '("online" OR "child" OR "grooming")', 2),
+    (
+        "the scale of online child grooming",
+        True,
+        '("scale" OR "online" OR "child" OR "grooming")',
+        2,
+    ),
+    (
+        "offenders justify abuse on the dark web",
+        True,
+        '("offenders" OR "justify" OR "abuse" OR "dark" OR "web")',
+        3,
+    ),
+    # hyphenated words count for each of their words; quoted phrases stay whole
+    (
+        'self-generated "live streaming" imagery of children online',
+        True,
+        '"live streaming" AND ("self" OR "generated" OR "imagery" OR "children"'
+        ' OR "online")',
+        2,
+    ),
+    # an explicit OR is a reader's boolean query: never broad
+    ("grooming OR sextortion online safety schools", False, None, 2),
+    (
+        "b c d e -adult",
+        True,
+        '("b" OR "c" OR "d" OR "e") NOT ("adult")',
+        3,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "broad", "expression", "pairs"), BROAD_CASES)
+def test_it_looks_for_any_word_of_a_long_query(text, broad, expression, pairs):
+    parsed = parse(text)
+    assert parsed.broad is broad
+    if expression:
+        assert parsed.any_expression() == expression
+    assert len(parsed.adjacent_pairs()) == pairs
+
+
+def test_it_pairs_neighbouring_words_as_typed():
+    parsed = parse('how do offenders justify abuse on the "dark web" today')
+    assert parsed.adjacent_pairs() == ['"offenders justify"', '"justify abuse"']
+    assert parse("self-generated imagery").adjacent_pairs() == [
+        '"self generated"',
+        '"generated imagery"',
+    ]
+
+
+def test_it_keeps_the_chosen_words_of_a_broad_query():
+    parsed = parse('"dark web" forums offenders justify abuse rationalise')
+    assert parsed.broad_words() == [
+        "forums",
+        "offenders",
+        "justify",
+        "abuse",
+        "rationalise",
+    ]
+    assert (
+        parsed.any_expression(keep={"justify", "rationalise"})
+        == '"dark web" AND ("justify" OR "rationalise")'
+    )
 
 
 def test_it_gives_no_notice_for_ordinary_text():
@@ -295,12 +386,23 @@ def fts5():
 
 def expressions(text: str) -> list[str]:
     parsed = parse(text)
+    expanded, _ = expand(parsed, GROUPS)
     found = [
         parsed.match_expression(),
         parsed.relaxed_expression(),
         parsed.exclusion_expression(),
+        parsed.any_expression(),
+        parsed.any_expression(keep=set(parsed.broad_words()[:3])),
+        expanded.match_expression(),
+        expanded.any_expression(),
+        *parsed.adjacent_pairs(),
     ]
     return [e for e in found if e is not None]
+
+
+GROUPS = [
+    Group("a", "", (("grooming",), ("online", "grooming"), ("the", "a")), frozenset())
+]
 
 
 @settings(
@@ -322,6 +424,9 @@ def test_it_never_raises_and_fts5_accepts_every_expression(fts5, text):
 @given(text=query_texts)
 def test_it_bounds_what_it_emits(text):
     parsed = parse(text)
-    assert len(parsed.required) + len(parsed.excluded) <= MAX_CLAUSES
+    assert len(parsed.excluded) <= MAX_CLAUSES
+    terms = [t for clause in parsed.required for t in getattr(clause, "terms", [1])]
+    assert parsed.broad or len(terms) + len(parsed.excluded) <= MAX_CLAUSES
+    assert len(parsed.broad_words()) <= MAX_QUERY_CHARS // 2
     for expression in expressions(text):
         assert len(expression) < 4 * MAX_QUERY_CHARS + 16 * MAX_CLAUSES

@@ -2,9 +2,10 @@
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.test import TestCase
+from django.urls import reverse
 
 from clearinghouse.catalog import workflow
-from clearinghouse.catalog.models import Resource
+from clearinghouse.catalog.models import Resource, Revision
 from clearinghouse.catalog.workflow import WorkflowError
 from tests.world import make_personas, make_resource
 
@@ -226,3 +227,64 @@ class RecordTests(TestCase):
 
     def _state(self, resource: Resource) -> tuple[str, str]:
         return resource.status, resource.review_comment
+
+
+class CurationTests(TestCase):
+    """The workflow as curators meet it in the admin, and what it keeps."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        personas = make_personas()
+        cls.editor = personas["editor"]
+        cls.reviewer = personas["reviewer"]
+
+    def button(self, resource: Resource, action: str, comment: str = "") -> object:
+        url = reverse("admin:catalog_resource_workflow", args=[resource.pk, action])
+        return self.client.post(url, {"comment": comment}, follow=True)
+
+    def test_it_keeps_a_revision_of_each_transition_with_its_comment(self) -> None:
+        resource = make_resource(status="draft")
+        workflow.submit_for_review(resource, self.editor, "Ready.")
+        workflow.send_back(resource, self.reviewer, "Name the publisher.")
+        kept = Revision.objects.filter(resource=resource).order_by("pk")
+        self.assertEqual(
+            [
+                ("submit", "editor", "Ready.", "review"),
+                ("send_back", "reviewer", "Name the publisher.", "draft"),
+            ],
+            [(r.action, r.actor_name, r.comment, r.snapshot["status"]) for r in kept],
+        )
+
+    def test_it_shows_the_editor_why_a_record_was_sent_back(self) -> None:
+        resource = make_resource(status="review")
+        self.client.force_login(self.reviewer)
+        self.button(resource, "send_back", "Add the <em>publisher</em>.")
+        self.client.force_login(self.editor)
+        page = self.client.get(
+            reverse("admin:catalog_resource_change", args=[resource.pk])
+        )
+        self.assertContains(
+            page, "Reviewer’s comment: Add the &lt;em&gt;publisher&lt;/em&gt;."
+        )
+
+    def test_it_refuses_an_editor_the_publish_button(self) -> None:
+        resource = make_resource(status="review")
+        self.client.force_login(self.editor)
+        response = self.button(resource, "publish")
+        self.assertContains(response, "may not publish")
+        self.assertEqual("review", status_in_db(resource))
+        self.assertFalse(Revision.objects.filter(resource=resource).exists())
+
+    def test_a_reviewer_approves_through_the_button(self) -> None:
+        resource = make_resource(status="review")
+        self.client.force_login(self.reviewer)
+        self.button(resource, "publish")
+        self.assertEqual("published", status_in_db(resource))
+        self.assertEqual(
+            ["publish"],
+            list(
+                Revision.objects.filter(resource=resource).values_list(
+                    "action", flat=True
+                )
+            ),
+        )

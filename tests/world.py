@@ -1,7 +1,9 @@
 """A small named world for tests: records built with make_resource, and personas.
 
-Personas (see STYLE.md): an anonymous reader, ``member`` (signed-in account),
-``editor``, ``reviewer`` and ``lena`` (in the "Law enforcement" group).
+Personas (see STYLE.md): an anonymous reader, ``member`` (an approved member:
+in the "Members" group), ``editor``, ``reviewer``, ``lena`` (an approved
+member in the "Law enforcement" group) and ``newcomer`` (signed in, not
+approved: sees what an anonymous reader sees).
 """
 
 import datetime
@@ -20,7 +22,7 @@ from clearinghouse.catalog.models import (
     ResourceType,
     Topic,
 )
-from clearinghouse.catalog.roles import EDITOR, REVIEWER, ensure_roles
+from clearinghouse.catalog.roles import EDITOR, MEMBERS, REVIEWER, ensure_roles
 
 _counter = itertools.count(1)
 
@@ -84,9 +86,11 @@ def make_resource(
 
 
 def make_personas() -> dict:
-    """anonymous, member, editor, reviewer and lena (law enforcement group)."""
+    """anonymous, member, editor, reviewer, lena (law enforcement) and newcomer."""
     ensure_roles()
+    members = Group.objects.get(name=MEMBERS)
     member = User.objects.create_user("member", password="member-pass-1234")
+    member.groups.add(members)
     editor = User.objects.create_user(
         "editor", password="editor-pass-1234", is_staff=True
     )
@@ -96,11 +100,13 @@ def make_personas() -> dict:
     )
     reviewer.groups.add(Group.objects.get(name=REVIEWER))
     lena = User.objects.create_user("lena", password="lena-pass-1234")
-    lena.groups.add(Group.objects.get_or_create(name="Law enforcement")[0])
+    lena.groups.add(Group.objects.get_or_create(name="Law enforcement")[0], members)
+    newcomer = User.objects.create_user("newcomer", password="newcomer-pass-1234")
     return {
         "anonymous": AnonymousUser(),
         "member": member,
         "editor": editor,
         "reviewer": reviewer,
         "lena": lena,
+        "newcomer": newcomer,
     }

@@ -1,8 +1,11 @@
 """One JSON shape per thing the API returns (see docs/api.md and DESIGN.md)."""
 
 from django.http import HttpRequest
+from django.urls import reverse
 
-from clearinghouse.catalog.models import Resource
+from clearinghouse.catalog import workflow
+from clearinghouse.catalog.models import Document, Resource
+from clearinghouse.catalog.visibility import is_curator, may_download
 from clearinghouse.search.engine import Hit, SearchResult
 
 
@@ -49,7 +52,9 @@ def search_to_dict(result: SearchResult, request: HttpRequest) -> dict:
         "page": result.page,
         "pages": result.pages,
         "sort": result.sort,
+        "mode": result.mode,
         "notices": result.notices,
+        **({"did_you_mean": result.did_you_mean} if result.did_you_mean else {}),
         "results": [hit_to_dict(hit, request) for hit in result.hits],
         "facets": {
             name: [value.to_dict() for value in facet.values]
@@ -59,7 +64,9 @@ def search_to_dict(result: SearchResult, request: HttpRequest) -> dict:
 
 
 def resource_detail(resource: Resource, request: HttpRequest) -> dict:
-    return {
+    viewer = request.user
+    downloadable = may_download(viewer, resource)
+    detail = {
         **resource_summary(resource, request),
         "subtitle": resource.subtitle,
         "abstract": resource.abstract,
@@ -80,9 +87,69 @@ def resource_detail(resource: Resource, request: HttpRequest) -> dict:
                 "format": doc.format_label,
                 "size": doc.size,
                 "pages": doc.pages,
-                "url": request.build_absolute_uri(doc.get_absolute_url()),
+                # A document may be more restricted than its record.
+                "url": request.build_absolute_uri(doc.get_absolute_url())
+                if downloadable
+                else None,
             }
             for doc in resource.documents.all()
             if doc.state == "done"
         ],
+    }
+    # Only curators get the key at all: readers' answers stay as they were.
+    if is_curator(viewer):
+        detail["curation"] = curation(resource, viewer)
+    return detail
+
+
+def curation(resource: Resource, viewer: object) -> dict:
+    """Status, access and files of a record, for curators."""
+    return {
+        "status": resource.status,
+        "access": resource.access,
+        "groups": sorted(group.name for group in resource.groups.all()),
+        "document_access": resource.effective_document_access,
+        "embargo_until": resource.embargo_until.isoformat()
+        if resource.embargo_until
+        else None,
+        "featured": resource.featured,
+        "review_comment": resource.review_comment,
+        "created_at": resource.created_at.isoformat(),
+        "updated_at": resource.updated_at.isoformat(),
+        "created_by": resource.created_by.get_username()
+        if resource.created_by
+        else None,
+        "actions": [t.action for t in workflow.allowed_transitions(resource, viewer)],
+        "history": [
+            {key: str(value) for key, value in entry.items()}
+            for entry in workflow.history(resource)
+        ],
+        "files": [document_file(doc) for doc in resource.documents.all()],
+    }
+
+
+def document_file(document: Document) -> dict:
+    return {
+        "id": document.pk,
+        "name": document.original_name,
+        "title": document.title,
+        "media_type": document.media_type,
+        "format": document.format_label,
+        "size": document.size,
+        "pages": document.pages,
+        "state": document.state,
+        "failure": document.failure,
+    }
+
+
+def resource_ref(resource: Resource, request: HttpRequest) -> dict:
+    """Enough to name a record and find it: on the site and in the API."""
+    return {
+        "id": str(resource.uid),
+        "slug": resource.slug,
+        "title": resource.title,
+        "url": request.build_absolute_uri(resource.get_absolute_url()),
+        "api_url": request.build_absolute_uri(
+            reverse("api-1:resource", args=[resource.uid])
+        ),
     }

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from clearinghouse.catalog.models import Access, Document, Resource, Status
 from clearinghouse.catalog.models.resource import stricter_access
+from clearinghouse.catalog.revisions import record_merge
 
 if TYPE_CHECKING:
     from clearinghouse.catalog.visibility import Viewer
@@ -90,6 +91,7 @@ def merge(target: Resource, source: Resource, actor: Viewer) -> MergeOutcome:
         target.save()
         _retire(source, target, actor)
         repoint_hints(source.pk, target.pk)
+        record_merge(target, source, actor)
     return outcome
 
 

@@ -1,4 +1,6 @@
-"""Related resources: others that share topics, publishers and regions."""
+"""Related resources: others close in meaning (from the records' embeddings,
+where semantic search runs), then others that share topics, publishers and
+regions."""
 
 from django.db.models import Count, Q
 
@@ -10,6 +12,18 @@ RELATED_LIMIT = 4
 def related_resources(
     resource: Resource, viewer: object, limit: int = RELATED_LIMIT
 ) -> list:
+    """Visible resources nearest in meaning, then those sharing the most
+    topics (then publishers, regions), ``limit`` at most."""
+    from clearinghouse.search.semantic.related import similar_resources
+
+    similar = similar_resources(resource, viewer, limit)
+    if len(similar) == limit:
+        return similar
+    shared = sharing_terms(resource, viewer, limit + len(similar))
+    return (similar + [r for r in shared if r not in similar])[:limit]
+
+
+def sharing_terms(resource: Resource, viewer: object, limit: int) -> list:
     """Visible resources sharing the most topics (then publishers, regions)."""
     topic_ids = list(resource.topics.values_list("pk", flat=True))
     publisher_ids = list(resource.publishers.values_list("pk", flat=True))

@@ -7,8 +7,11 @@ Rules:
 - Curators with the ``catalog.preview_resource`` permission (editors, reviewers,
   admins) see every record that is not withdrawn, in any state.
 - Everyone else sees records that are published, past their embargo date, and
-  whose access level admits them: public for all, members for any signed-in
-  account, named groups for members of one of those groups.
+  whose access level admits them: public for all; members for approved
+  members only — active accounts in the "Members" group (``catalog.roles``),
+  which an administrator approves; a signed-in account that is not approved
+  sees what an anonymous reader sees; named groups for active accounts in one
+  of those groups.
 - A withdrawn record is a tombstone: its page says it was withdrawn (to viewers
   whom its access level admits) and its documents are gone (HTTP 410).
 - A document may be more restricted than its record's metadata, never less.
@@ -39,13 +42,23 @@ def is_curator(viewer: Viewer | None) -> bool:
     )
 
 
+def is_member(viewer: Viewer | None) -> bool:
+    """True for an approved member: an active account in the "Members" group."""
+    from clearinghouse.catalog.roles import MEMBERS
+
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return False
+    return viewer.groups.filter(name=MEMBERS).exists()
+
+
 def access_admits(viewer: Viewer | None, field: str = "access") -> Q:
     """A Q object: the access level stored in ``field`` admits this viewer."""
     from clearinghouse.catalog.models import Resource
 
     admitted = Q(**{field: "public"})
     if viewer is not None and viewer.is_authenticated and viewer.is_active:
-        admitted |= Q(**{field: "members"})
+        if is_member(viewer):
+            admitted |= Q(**{field: "members"})
         in_groups = Resource.groups.through.objects.filter(
             group__in=viewer.groups.all()
         ).values("resource_id")
@@ -96,5 +109,5 @@ def _admits_level(viewer: Viewer | None, resource: Resource, access: str) -> boo
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return False
     if access == "members":
-        return True
+        return is_member(viewer)
     return resource.groups.filter(pk__in=viewer.groups.all()).exists()

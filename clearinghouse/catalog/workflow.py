@@ -2,7 +2,8 @@
 
 Every channel that changes a record's status (admin actions and buttons, the
 CLI, the API) calls these functions. Each checks the actor's permission and the
-record's current state, stores the change, and appends an entry to
+record's current state, stores the change, keeps a revision of the record
+(``catalog.revisions``: who, when, the comment) and appends an entry to
 ``provenance["history"]``::
 
     {"action": "publish", "from": "review", "to": "published",
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clearinghouse.catalog.models import Resource, Status
+from clearinghouse.catalog.revisions import record_revision
 
 if TYPE_CHECKING:
     from clearinghouse.catalog.visibility import Viewer
@@ -218,6 +220,7 @@ def _record(
             "updated_at",
         ]
     )
+    record_revision(resource, actor, comment, action=transition.action)
 
 
 def history(resource: Resource) -> list[dict]:

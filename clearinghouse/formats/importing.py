@@ -1,43 +1,55 @@
-"""Import native records into the catalog: all of them, or none.
+"""Import native records into the catalog: all of them or none (or, when
+asked, the good ones).
 
 Every record is checked before anything is written; the writes then run in one
-transaction, so a bad line never leaves half an import behind. Records match
-existing ones by id, then DOI, then source URL, then title and year, and update
-them instead of duplicating them. Unknown organisations, people, topics, types,
+transaction, so a bad record never leaves half an import behind. With
+``continue_on_error`` each record is written in a savepoint of its own: the
+good ones are kept and the bad ones reported. Records match existing ones
+(``matching.py``) and update them instead of duplicating them; a match that
+would change nothing is skipped. Unknown organisations, people, topics, types,
 regions and groups are created and reported, never dropped.
+
+How a match is updated depends on the format (``Format.native``): the
+library's own formats (JSON Lines, CSV) set every field the file gives; the
+citation managers' formats only fill fields the record has left empty, so a
+Zotero export never overwrites what curators wrote. Records those formats
+create are drafts, since they say nothing about status or access.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import IO
 
-from django.contrib.auth.models import Group
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
-from django.utils.text import slugify
+from django.db import DatabaseError, transaction
 
-from clearinghouse.catalog.models import (
-    Language,
-    Organisation,
-    Person,
-    Region,
-    Resource,
-    ResourceAuthor,
-    ResourcePublisher,
-    ResourceType,
-    Topic,
-)
+from clearinghouse.catalog.models import Resource, Status
+from clearinghouse.catalog.revisions import record_revision
+from clearinghouse.formats.format import Format
+from clearinghouse.formats.matching import Matcher
 from clearinghouse.formats.native import RecordError, clean_record
+from clearinghouse.formats.saving import ALL_FIELDS, is_empty, snapshot, write_record
+from clearinghouse.formats.vocabulary import Vocabulary, unique_slug
+
+__all__ = [
+    "ImportFailed",
+    "ImportReport",
+    "Vocabulary",
+    "find_existing",
+    "import_file",
+    "import_records",
+    "save_record",
+    "unique_slug",
+]
 
 
 @dataclass
 class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # matched, nothing to change
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     new_terms: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     dry_run: bool = False
@@ -53,150 +65,159 @@ class ImportFailed(Exception):
         self.report = report
 
 
-def import_records(
-    rows: Iterable[tuple[int, object]], *, publish: bool = False, dry_run: bool = False
+@dataclass(frozen=True)
+class ImportRules:
+    """How records are written: see the module's docstring."""
+
+    overwrite: bool = True  # False: only fill fields a matched record has empty
+    new_status: str = ""  # status of created records that name none
+    source: dict | None = None  # provenance of created records that name none
+    actor: object = None  # who imports: the created records' creator
+
+
+def import_file(
+    fmt: Format,
+    stream: IO[str],
+    *,
+    filename: str = "",
+    actor: object = None,
+    **options: bool,
 ) -> ImportReport:
-    """Import (line number, raw record) pairs; raises ImportFailed if any is bad."""
+    """Import a file in ``fmt`` with the rules its kind of format calls for.
+
+    ``options`` are ``import_records``' ``publish``, ``dry_run`` and
+    ``continue_on_error``.
+    """
+    source = {"source": "import", "format": fmt.name, "file": filename}
+    if actor is not None:
+        source["by"] = actor.get_username()
+    rules = ImportRules(
+        overwrite=fmt.native,
+        new_status="" if fmt.native else Status.DRAFT,
+        source=source,
+        actor=actor,
+    )
+    return import_records(fmt.read(stream), rules=rules, **options)
+
+
+def import_records(
+    rows: Iterable[tuple[int, object]],
+    *,
+    publish: bool = False,
+    dry_run: bool = False,
+    continue_on_error: bool = False,
+    rules: ImportRules | None = None,
+) -> ImportReport:
+    """Import (line number, raw record) pairs; raises ImportFailed if any is bad
+    (unless ``continue_on_error``, which imports the rest)."""
+    rules = rules or ImportRules()
     report = ImportReport(dry_run=dry_run)
     records = []
     for line, raw in rows:
         try:
-            records.append((line, clean_record(raw)))
+            records.append((line, clean_record(raw), set(raw)))
         except RecordError as error:
-            report.errors.append((line, str(error)))
+            report.errors.append((line, _named(raw, error)))
     # Records that passed still go through the writes (rolled back on any
     # error), so errors that need the catalog are reported in the same run.
     with transaction.atomic():
-        vocab = Vocabulary(report)
-        for line, record in records:
+        importer = _Importer(report, rules)
+        for line, record, given in records:
             if publish:
-                record["status"] = "published"
+                record["status"] = Status.PUBLISHED
             try:
-                save_record(record, vocab, report)
-            except RecordError as error:
-                report.errors.append((line, str(error)))
-        if report.errors:
+                importer.save(record, given, forced={"status"} if publish else set())
+            except (RecordError, DatabaseError) as error:
+                report.errors.append((line, _named(record, error)))
+        report.errors.sort(key=lambda error: error[0])
+        if report.errors and not continue_on_error:
             raise ImportFailed(report)  # leaving the block rolls everything back
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-class Vocabulary:
-    """Finds terms by name, code or alias; creates the missing ones (reported)."""
+def _named(record: object, error: Exception) -> str:
+    """The error, after the title of the record it is about when there is one."""
+    title = record.get("title") if isinstance(record, dict) else None
+    if isinstance(title, str) and title.strip():
+        short = title.strip() if len(title) <= 60 else title.strip()[:59] + "…"
+        return f"“{short}”: {error}"
+    return str(error)
 
-    def __init__(self, report: ImportReport) -> None:
+
+class _Unchanged(Exception):
+    """Raised inside a record's savepoint to undo an update that changed nothing."""
+
+
+class _Importer:
+    def __init__(self, report: ImportReport, rules: ImportRules) -> None:
         self.report = report
-        self.cache: dict[tuple[str, str], object] = {}
+        self.rules = rules
+        self.vocab = Vocabulary(report)
+        self.matcher = Matcher()
 
-    def organisation(self, name: str) -> Organisation:
-        key = name.casefold()
-        found = self.cache.get(("org", key))
-        if found is None:
-            found = _find_organisation(name)
-            if found is None:
-                found = Organisation.objects.create(
-                    name=name[:250], slug=unique_slug(Organisation, name)
-                )
-                self.report.new_terms["organisations"].append(name)
-            self.cache[("org", key)] = found
-        return found
+    def save(self, record: dict, given: set[str], forced: set[str]) -> None:
+        existing = self.matcher.find(record)
+        checkpoint = self.vocab.checkpoint()
+        try:
+            with transaction.atomic():
+                if existing is None:
+                    resource = self._create(record, given | forced)
+                else:
+                    resource = self._update(existing, record, given | forced, forced)
+                record_revision(resource, self.rules.actor, action="import")
+        except _Unchanged:
+            self.vocab.rollback(checkpoint)
+            self.report.skipped.append(existing.title)
+            return
+        except Exception:
+            self.vocab.rollback(checkpoint)
+            raise
+        self.matcher.add(resource)
+        target = self.report.created if existing is None else self.report.updated
+        target.append(resource.title)
 
-    def person(self, name: str) -> Person:
-        person = Person.objects.filter(name__iexact=name).first()
-        if person is None:
-            person = Person.objects.create(
-                name=name[:200], slug=unique_slug(Person, name)
-            )
-            self.report.new_terms["people"].append(name)
-        return person
+    def _create(self, record: dict, given: set[str]) -> Resource:
+        if "status" not in given and self.rules.new_status:
+            record["status"] = self.rules.new_status
+        if "provenance" not in given and self.rules.source:
+            record["provenance"] = self.rules.source
+        resource = write_record(None, record, ALL_FIELDS, self.vocab)
+        if self.rules.actor is not None:
+            resource.created_by = self.rules.actor
+            resource.save(update_fields=["created_by"])
+        return resource
 
-    def topic(self, slug: str) -> Topic:
-        topic = Topic.objects.filter(slug=slugify(slug)).first()
-        if topic is None:
-            topic = Topic.objects.create(
-                slug=slugify(slug)[:80], name=slug.replace("-", " ").capitalize()
-            )
-            self.report.new_terms["topics"].append(slug)
-        return topic
-
-    def resource_type(self, value: str) -> ResourceType:
-        slug = slugify(re.sub(r"[/&]", "-", value))
-        found = ResourceType.objects.filter(
-            Q(slug=slug) | Q(label__iexact=value)
-        ).first()
-        if found is None:
-            found = ResourceType.objects.create(slug=slug, label=value.capitalize())
-            self.report.new_terms["types"].append(value)
-        return found
-
-    def region(self, value: str) -> Region:
-        found = _find_region(value)
-        if found is None:
-            found = Region.objects.create(
-                code=value.upper()[:20],
-                name=value,
-                kind=Region.Kind.GROUP,
-                slug=unique_slug(Region, value),
-            )
-            self.report.new_terms["regions"].append(value)
-        return found
-
-    def language(self, code: str) -> Language:
-        found = Language.objects.filter(code=code.lower()).first()
-        if found is None:
-            raise RecordError(f"'languages': {code!r} is not an ISO 639-1 code")
-        return found
-
-    def group(self, name: str) -> Group:
-        group, created = Group.objects.get_or_create(name=name)
-        if created:
-            self.report.new_terms["groups"].append(name)
-        return group
+    def _update(
+        self, resource: Resource, record: dict, given: set[str], forced: set[str]
+    ) -> Resource:
+        fields = given if self.rules.overwrite else _empty(resource, given) | forced
+        before = snapshot(resource)
+        resource = write_record(resource, record, fields, self.vocab)
+        if snapshot(resource) == before:
+            raise _Unchanged
+        return resource
 
 
-def _find_organisation(name: str) -> Organisation | None:
-    exact = Organisation.objects.filter(
-        Q(name__iexact=name) | Q(acronym__iexact=name)
-    ).first()
-    if exact:
-        return exact
-    wanted = name.casefold()
-    # Aliases are a JSON list; compare in Python to stay database-neutral.
-    for org in Organisation.objects.exclude(aliases=[]).only("pk", "aliases"):
-        if any(alias.casefold() == wanted for alias in org.aliases):
-            return Organisation.objects.get(pk=org.pk)
-    return None
+def _empty(resource: Resource, given: set[str]) -> set[str]:
+    """The given fields the record has no value for yet."""
+    return {name for name in given if is_empty(resource, name)}
 
 
-def _find_region(value: str) -> Region | None:
-    found = Region.objects.filter(
-        Q(code__iexact=value) | Q(name__iexact=value) | Q(slug=slugify(value))
-    ).first()
-    if found:
-        return found
-    wanted = value.casefold()
-    for region in Region.objects.exclude(aliases=[]).only("pk", "aliases"):
-        if any(alias.casefold() == wanted for alias in region.aliases):
-            return Region.objects.get(pk=region.pk)
-    return None
-
-
-def unique_slug(model: type, text: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(text)[:100].strip("-") or "untitled"
-    slug, n = base, 2
-    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects
-    while others.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def save_record(record: dict, vocab: Vocabulary, report: ImportReport) -> Resource:
+    """Create or update (every field) one resource from a clean record."""
+    resource = find_existing(record)
+    created = resource is None
+    resource = write_record(resource, record, ALL_FIELDS, vocab)
+    record_revision(resource, action="import")
+    (report.created if created else report.updated).append(resource.title)
+    return resource
 
 
 def find_existing(record: dict) -> Resource | None:
-    """The catalog's record for this one, if it is already there.
-
-    Matched by id, then DOI, then title with the same source URL or year. A URL
-    alone is not enough: series share one landing page.
-    """
+    """The catalog's record for this one, by id, DOI, or title with the same
+    source URL or year (one record's check; imports use ``matching.Matcher``)."""
     if record["id"] and (found := Resource.objects.filter(uid=record["id"]).first()):
         return found
     if record["doi"]:
@@ -209,74 +230,3 @@ def find_existing(record: dict) -> Resource | None:
     if record["date"]:
         return same_title.filter(date__year=record["date"][0].year).first()
     return None
-
-
-SCALAR_FIELDS = (
-    "title",
-    "subtitle",
-    "summary",
-    "abstract",
-    "url",
-    "doi",
-    "isbn",
-    "licence",
-    "status",
-    "access",
-    "embargo_until",
-    "content_warning",
-    "featured",
-    "withdrawn_reason",
-    "provenance",
-)
-
-
-def save_record(record: dict, vocab: Vocabulary, report: ImportReport) -> Resource:
-    """Create or update one resource from a clean record."""
-    resource = find_existing(record)
-    created = resource is None
-    if created:
-        resource = Resource(uid=record["id"]) if record["id"] else Resource()
-    for name in SCALAR_FIELDS:
-        setattr(resource, name, record[name])
-    resource.document_access = (
-        ""
-        if record["document_access"] == record["access"]
-        else record["document_access"]
-    )
-    resource.date, resource.date_precision = record["date"] or (None, "day")
-    if record["added"]:
-        resource.created_at = record["added"]
-    elif created:
-        resource.created_at = timezone.now()
-    wanted_slug = slugify(record["slug"])[:120] if record["slug"] else ""
-    clash = Resource.objects.filter(slug=wanted_slug).exclude(pk=resource.pk).exists()
-    if not wanted_slug or clash:
-        wanted_slug = resource.slug or unique_slug(
-            Resource, record["title"], exclude_pk=resource.pk
-        )
-    resource.slug = wanted_slug
-    resource.keywords = record["keywords"]
-    resource.save()
-    _link_terms(resource, record, vocab)
-    (report.created if created else report.updated).append(resource.title)
-    return resource
-
-
-def _link_terms(resource: Resource, record: dict, vocab: Vocabulary) -> None:
-    resource.types.set([vocab.resource_type(v) for v in record["types"]])
-    resource.topics.set([vocab.topic(v) for v in record["topics"]])
-    resource.regions.set([vocab.region(v) for v in record["regions"]])
-    resource.languages.set([vocab.language(v) for v in record["languages"]])
-    resource.groups.set([vocab.group(v) for v in record["groups"]])
-    resource.publisher_links.all().delete()
-    orgs = list(dict.fromkeys(vocab.organisation(n) for n in record["publishers"]))
-    ResourcePublisher.objects.bulk_create(
-        ResourcePublisher(resource=resource, organisation=org, position=i)
-        for i, org in enumerate(orgs)
-    )
-    resource.author_links.all().delete()
-    people = list(dict.fromkeys(vocab.person(n) for n in record["authors"]))
-    ResourceAuthor.objects.bulk_create(
-        ResourceAuthor(resource=resource, person=person, position=i)
-        for i, person in enumerate(people)
-    )

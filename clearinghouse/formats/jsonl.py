@@ -1,8 +1,10 @@
-"""JSON Lines: one record per line (https://jsonlines.org)."""
+"""JSON Lines, the native format: one record per line (https://jsonlines.org)."""
 
 import json
 from collections.abc import Iterable, Iterator
 from typing import IO
+
+from clearinghouse.formats.format import Format, ReadError
 
 
 def read_jsonl(stream: IO[str]) -> Iterator[tuple[int, object]]:
@@ -23,11 +25,8 @@ def read_jsonl(stream: IO[str]) -> Iterator[tuple[int, object]]:
             )
 
 
-class JsonlError:
+class JsonlError(ReadError):
     """Stands in for a line that could not be parsed."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
 
 
 def write_jsonl(records: Iterable[dict], stream: IO[str]) -> int:
@@ -36,3 +35,15 @@ def write_jsonl(records: Iterable[dict], stream: IO[str]) -> int:
         stream.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
         count += 1
     return count
+
+
+FORMAT = Format(
+    name="jsonl",
+    label="JSON Lines (native)",
+    media_type="application/jsonl",
+    extension="jsonl",
+    other_extensions=("ndjson",),
+    read=read_jsonl,
+    write=write_jsonl,
+    native=True,
+)

@@ -10,7 +10,7 @@ import datetime
 import uuid
 
 from clearinghouse.catalog.models import Access, Resource, Status, parse_partial_date
-from clearinghouse.formats.jsonl import JsonlError
+from clearinghouse.formats.format import ReadError
 
 LIST_FIELDS = (
     "types",
@@ -104,7 +104,7 @@ def record_from_resource(resource: Resource) -> dict:
 
 def clean_record(raw: object) -> dict:
     """Check and normalise one record read from a file."""
-    if isinstance(raw, JsonlError):
+    if isinstance(raw, ReadError):
         raise RecordError(raw.message)
     if not isinstance(raw, dict):
         raise RecordError("a record must be a JSON object")
@@ -122,6 +122,7 @@ def clean_record(raw: object) -> dict:
         elif not isinstance(value, str):
             raise RecordError(f"'{name}' must be text, not {type(value).__name__}")
     record["title"] = record["title"].strip()
+    _check_lengths(record)
     for name in LIST_FIELDS:
         record[name] = _string_list(record, name)
     record["id"] = _uuid(record.get("id"))
@@ -142,6 +143,16 @@ def clean_record(raw: object) -> dict:
         raise RecordError("'provenance' must be an object")
     record["provenance"] = record.get("provenance") or {}
     return record
+
+
+def _check_lengths(record: dict) -> None:
+    """Refuse text longer than its column, which PostgreSQL would refuse later."""
+    for name in TEXT_FIELDS:
+        if name == "slug":
+            continue  # cut to length when the slug is made
+        limit = getattr(Resource._meta.get_field(name), "max_length", None)
+        if limit and len(record[name]) > limit:
+            raise RecordError(f"'{name}' is longer than {limit} characters")
 
 
 def _string_list(record: dict, name: str) -> list[str]:

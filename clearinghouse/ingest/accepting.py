@@ -38,6 +38,7 @@ from clearinghouse.catalog.models import (
     Topic,
     parse_partial_date,
 )
+from clearinghouse.catalog.revisions import record_revision
 from clearinghouse.ingest.pipeline import title_from_name
 
 if TYPE_CHECKING:
@@ -256,6 +257,9 @@ def accept(
         shown, changed = apply(resource, value)
         _note(resource, field, value, suggestion, document, actor)
         resource.save(update_fields=[*changed, "provenance", "updated_at"])
+        record_revision(
+            resource, actor, f"Accepted the suggested {field}.", action="accept"
+        )
     return Accepted(field, shown, source)
 
 

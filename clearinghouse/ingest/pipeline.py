@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Min
 
 from clearinghouse.catalog.models import Document, Resource, Status
+from clearinghouse.catalog.revisions import record_revision
 from clearinghouse.formats.importing import unique_slug
 from clearinghouse.ingest.analysis import analyse, build_vocabulary, vocabulary_lists
 from clearinghouse.ingest.extraction import Extraction, ExtractionError
@@ -97,6 +98,7 @@ def ingest_file(
             if enqueue:
                 # Same transaction: the task row and the document commit together.
                 enqueue_extraction(document)
+    record_revision(resource, actor, f"Added {name}.", action="ingest")
     return IngestOutcome(OK, "", resource, document)
 
 

@@ -22,6 +22,7 @@ from clearinghouse.catalog.models import (
     ResourceType,
     Topic,
 )
+from clearinghouse.search.query import MAX_QUERY_CHARS
 
 FILTER_NAMES = ("type", "topic", "publisher", "year", "language", "region", "author")
 SORTS = {
@@ -40,10 +41,13 @@ class SearchParams:
     sort: str = ""
     page: int = 1
     notices: list[str] = field(default_factory=list)
+    # keyword, semantic or hybrid; "" for the library's default (semantic.hybrid)
+    mode: str = ""
 
     @classmethod
     def from_querydict(cls, data: QueryDict) -> SearchParams:
-        params = cls(q=data.get("q", "")[:2000].strip())
+        # One character past the parser's limit, so that it says it cut.
+        params = cls(q=data.get("q", "").strip()[: MAX_QUERY_CHARS + 1])
         for name in FILTER_NAMES:
             values = [v.strip() for v in data.getlist(name) if v.strip()]
             if values:
@@ -55,6 +59,7 @@ class SearchParams:
             params.notices.append(f"Unknown sort order {sort!r}; showing the default.")
             sort = ""
         params.sort = sort
+        params.mode = search_mode(data.get("mode", ""), params.notices)
         page = data.get("page", "1")
         number = page_number(page)
         if number is None:
@@ -72,6 +77,16 @@ class SearchParams:
 
 
 MAX_PAGE = 10**6
+
+
+def search_mode(text: str, notices: list[str]) -> str:
+    """A known search mode, or "" (the default) with a notice."""
+    from clearinghouse.search.semantic.hybrid import MODES
+
+    if text and text not in MODES:
+        notices.append(f"Unknown search mode {text!r}; showing the default.")
+        return ""
+    return text
 
 
 def page_number(text: str) -> int | None:

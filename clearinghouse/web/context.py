@@ -3,4 +3,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"site_name": settings.SITE_NAME, "demo": settings.DEMO}
+    return {
+        "site_name": settings.SITE_NAME,
+        "demo": settings.DEMO,
+        "registration_open": settings.REGISTRATION,
+    }

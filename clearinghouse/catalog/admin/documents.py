@@ -6,8 +6,7 @@ hash, and queued for extraction by the worker. What extraction found (state,
 failure, pages, language, suggestions with their sources) is shown read-only.
 """
 
-import tempfile
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin
@@ -27,16 +26,7 @@ from clearinghouse.ingest.pipeline import (
 )
 from clearinghouse.ingest.sniff import Refused
 from clearinghouse.ingest.storage import file_sha256, store_file
-
-
-def spooled_path(upload: UploadedFile) -> tuple[Path, bool]:
-    """A path on disk holding the upload; True when it is a copy to delete."""
-    if hasattr(upload, "temporary_file_path"):
-        return Path(upload.temporary_file_path()), False
-    with tempfile.NamedTemporaryFile(delete=False, suffix=".upload") as copy:
-        for chunk in upload.chunks():
-            copy.write(chunk)
-    return Path(copy.name), True
+from clearinghouse.ingest.uploads import spooled_path
 
 
 class DocumentForm(forms.ModelForm):

@@ -19,8 +19,15 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html, format_html_join
 
 from clearinghouse.catalog import workflow
-from clearinghouse.catalog.admin import duplicates, suggestions, uploads
+from clearinghouse.catalog.admin import (
+    duplicates,
+    history,
+    imports,
+    suggestions,
+    uploads,
+)
 from clearinghouse.catalog.admin import workflow as workflow_admin
+from clearinghouse.catalog.admin.counts import daily_use
 from clearinghouse.catalog.admin.documents import DocumentInline
 from clearinghouse.catalog.admin.fields import LinesField
 from clearinghouse.catalog.models import (
@@ -155,9 +162,13 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ("title", "summary", "keywords", "doi", "publishers__name")
     autocomplete_fields = ("types", "topics", "regions", "languages", "groups")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = WORKFLOW + PROVENANCE
+    readonly_fields = (*WORKFLOW, *PROVENANCE, daily_use)
     inlines = (PublisherInline, AuthorInline, DocumentInline)
-    actions = [*workflow_admin.ACTIONS, duplicates.merge_records]
+    actions = [
+        *workflow_admin.ACTIONS,
+        duplicates.merge_records,
+        *imports.EXPORT_ACTIONS,
+    ]
     list_per_page = 50
 
     def get_fieldsets(
@@ -173,6 +184,7 @@ class ResourceAdmin(admin.ModelAdmin):
             fieldsets += [
                 ("Workflow", {"fields": WORKFLOW}),
                 ("Provenance", {"fields": PROVENANCE, "classes": ("collapse",)}),
+                ("Use", {"fields": (daily_use,)}),  # admin/counts.py
             ]
         return fieldsets
 
@@ -187,6 +199,18 @@ class ResourceAdmin(admin.ModelAdmin):
             obj.provenance = {"source": "admin", **(obj.provenance or {})}
         super().save_model(request, obj, form, change)
 
+    def save_related(
+        self, request: HttpRequest, form: forms.Form, formsets: list, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        # Last of the admin's writes: the record is complete (catalog.revisions).
+        history.record_admin_save(form, formsets, change, request.user)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        return history.history_view(self, request, object_id)
+
     # Permissions named by the workflow actions' ``permissions`` attribute.
     def has_submit_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(workflow.SUBMIT.permission)
@@ -199,6 +223,7 @@ class ResourceAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(partial(function, self))
 
         return [
+            *history.revision_urls(self),
             path(
                 "<path:object_id>/workflow/<slug:action>/",
                 view(workflow_admin.record_view),
@@ -215,6 +240,7 @@ class ResourceAdmin(admin.ModelAdmin):
                 name="catalog_resource_merge",
             ),
             path("upload/", view(uploads.upload_view), name="catalog_resource_upload"),
+            path("import/", view(imports.import_view), name="catalog_resource_import"),
             path(
                 "<path:object_id>/upload/",
                 view(uploads.upload_view),

@@ -14,9 +14,7 @@ the files in one request.
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -27,7 +25,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from clearinghouse.catalog.admin.documents import spooled_path
 from clearinghouse.catalog.models import Resource
 from clearinghouse.ingest.pipeline import (
     DUPLICATE,
@@ -35,14 +32,13 @@ from clearinghouse.ingest.pipeline import (
     OK,
     REFUSED,
     IngestOutcome,
-    ingest_file,
 )
 from clearinghouse.ingest.sniff import format_size
+from clearinghouse.ingest.uploads import display_name, ingest_upload
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
 
-logger = logging.getLogger(__name__)
 
 TEMPLATE = "admin/catalog/resource/upload.html"
 STATUS_LABELS = {
@@ -116,32 +112,6 @@ def upload_view(
     else:
         form = UploadForm()
     return render_page(model_admin, request, form, resource, results)
-
-
-def display_name(upload: UploadedFile) -> str:
-    """The file's own name, without any folder a browser may send."""
-    return PurePath((upload.name or "").replace("\\", "/")).name or "unnamed file"
-
-
-def ingest_upload(
-    upload: UploadedFile, resource: Resource | None, actor: object
-) -> IngestOutcome:
-    """Ingest one uploaded file; an unexpected error fails this file only."""
-    try:
-        path, is_copy = spooled_path(upload)
-        try:
-            return ingest_file(
-                path,
-                resource=resource,
-                actor=actor,
-                original_name=display_name(upload),
-            )
-        finally:
-            if is_copy:
-                path.unlink(missing_ok=True)
-    except Exception:
-        logger.exception("ingesting the upload %r failed", upload.name)
-        return IngestOutcome(FAILED, "an unexpected error stopped it; see the log")
 
 
 def summarise(

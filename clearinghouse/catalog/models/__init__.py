@@ -1,5 +1,12 @@
 """The record model: what a library holds and how it is described."""
 
+from clearinghouse.catalog.models.accounts import (
+    AccessRequest,
+    Application,
+    Decision,
+    Membership,
+)
+from clearinghouse.catalog.models.audit import AuditEvent
 from clearinghouse.catalog.models.collection import Collection
 from clearinghouse.catalog.models.document import Document, Page, SignatureBand
 from clearinghouse.catalog.models.people import Organisation, Person
@@ -13,6 +20,7 @@ from clearinghouse.catalog.models.resource import (
     format_date,
     parse_partial_date,
 )
+from clearinghouse.catalog.models.revision import Revision
 from clearinghouse.catalog.models.vocabularies import (
     Language,
     Region,
@@ -22,6 +30,12 @@ from clearinghouse.catalog.models.vocabularies import (
 
 __all__ = [
     "Access",
+    "AccessRequest",
+    "Application",
+    "AuditEvent",
+    "Decision",
+    "Membership",
+    "Revision",
     "Collection",
     "DatePrecision",
     "Document",

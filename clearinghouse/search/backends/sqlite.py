@@ -12,6 +12,7 @@ dropped before migrations run and re-created, with a full rebuild, afterwards.
 
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from clearinghouse.search.fields import FIELD_WEIGHTS, FIELDS
@@ -41,13 +42,37 @@ FROM catalog_resource r WHERE {where}
 """
 
 
+# ``search_words`` indexes the words of the descriptive columns unstemmed, so
+# "did you mean" can offer real words ("grooming", not the stem "groom"). It
+# reads its text from ``search_index`` (an external content table,
+# https://www.sqlite.org/fts5.html#external_content_tables), stores no copy,
+# and keeps no positions (detail=none): one word at a time is all it answers.
+WORDS = "search_words"
+WORD_COLUMNS = ("title", "keywords", "topics", "publishers", "summary")
+WORDS_TOKENIZER = "unicode61 remove_diacritics 2"
+VOCABULARY = "search_words_vocab"
+
+
+def _forget(ids: str) -> str:
+    """SQL that takes the resources whose ids ``ids`` selects out of both
+    indexes; the word index must be told the text it indexed, so first."""
+    columns = ", ".join(WORD_COLUMNS)
+    return (
+        f"INSERT INTO {WORDS} ({WORDS}, rowid, {columns}) "
+        f"SELECT 'delete', rowid, {columns} FROM {TABLE} WHERE rowid IN ({ids}); "
+        f"DELETE FROM {TABLE} WHERE rowid IN ({ids}); "
+    )
+
+
 def _refresh(where: str) -> str:
     """SQL that re-indexes the resources picked by ``where`` (over ``r``)."""
     ids = f"SELECT r.id FROM catalog_resource r WHERE {where}"
+    columns = ", ".join(WORD_COLUMNS)
     return (
-        f"DELETE FROM {TABLE} WHERE rowid IN ({ids}); "
-        f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) "
-        f"{SOURCE.format(where=where)};"
+        _forget(ids) + f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) "
+        f"{SOURCE.format(where=where)}; "
+        f"INSERT INTO {WORDS} (rowid, {columns}) "
+        f"SELECT rowid, {columns} FROM {TABLE} WHERE rowid IN ({ids});"
     )
 
 
@@ -62,11 +87,11 @@ TRIGGERS = {
         # not re-index a record's whole text.
         "AFTER UPDATE OF title, subtitle, keywords, summary, abstract, access,"
         " document_access ON catalog_resource",
-        f"DELETE FROM {TABLE} WHERE rowid = OLD.id; " + _refresh("r.id = NEW.id"),
+        _forget("OLD.id") + _refresh("r.id = NEW.id"),
     ),
     "search_resource_ad": (
         "AFTER DELETE ON catalog_resource",
-        f"DELETE FROM {TABLE} WHERE rowid = OLD.id;",
+        _forget("OLD.id"),
     ),
     "search_topic_link_ai": (
         "AFTER INSERT ON catalog_resource_topics",
@@ -125,6 +150,56 @@ def create_table(conn: BaseDatabaseWrapper) -> None:
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
             f"{', '.join(FIELDS)}, tokenize = '{TOKENIZER}')"
         )
+    create_word_tables(conn)
+
+
+def create_word_tables(conn: BaseDatabaseWrapper) -> None:
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {WORDS} USING fts5("
+            f"{', '.join(WORD_COLUMNS)}, content = '{TABLE}', detail = none,"
+            f" columnsize = 0, tokenize = '{WORDS_TOKENIZER}')"
+        )
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY}"
+            f" USING fts5vocab({WORDS}, row)"
+        )
+
+
+def drop_word_tables(conn: BaseDatabaseWrapper) -> None:
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {VOCABULARY}")
+        cursor.execute(f"DROP TABLE IF EXISTS {WORDS}")
+
+
+def words_starting(text: str) -> list[tuple[str, int]]:
+    """(word, how many records hold it) for each indexed word that starts
+    with ``text``, from every record: callers check what a viewer may see."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s",
+            [text, text + "\U0010ffff"],
+        )
+        return cursor.fetchall()
+
+
+def word_frequencies(words: list[str]) -> dict[str, int]:
+    """Word → how many records' descriptions hold it, for the indexed ones."""
+    if not words:
+        return {}
+    placeholders = ", ".join(["%s"] * len(words))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({placeholders})",
+            list(words),
+        )
+        return dict(cursor.fetchall())
+
+
+def word_matching(word: str) -> RawSQL:
+    """A subquery of the ids of resources whose descriptions hold this one
+    word (a single token of the index, as ``query.TOKEN`` finds them)."""
+    return RawSQL(f"SELECT rowid FROM {WORDS} WHERE {WORDS} MATCH %s", [f'"{word}"'])
 
 
 def install(conn: BaseDatabaseWrapper) -> None:
@@ -153,6 +228,13 @@ def rebuild(conn: BaseDatabaseWrapper) -> int:
             f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}) "
             + SOURCE.format(where="1")
         )
+        # 'rebuild' cannot read an FTS5 table as its content; this can.
+        columns = ", ".join(WORD_COLUMNS)
+        cursor.execute(f"INSERT INTO {WORDS} ({WORDS}) VALUES ('delete-all')")
+        cursor.execute(
+            f"INSERT INTO {WORDS} (rowid, {columns}) "
+            f"SELECT rowid, {columns} FROM {TABLE}"
+        )
         rebuild_pages(conn)
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
         return cursor.fetchone()[0]
@@ -160,7 +242,7 @@ def rebuild(conn: BaseDatabaseWrapper) -> int:
 
 def is_installed(conn: BaseDatabaseWrapper) -> bool:
     """True when the table and every trigger are in place."""
-    names = [TABLE, PAGE_TABLE, *TRIGGERS]
+    names = [TABLE, WORDS, VOCABULARY, PAGE_TABLE, *TRIGGERS]
     placeholders = ", ".join(["%s"] * len(names))
     with conn.cursor() as cursor:
         cursor.execute(
@@ -178,16 +260,49 @@ def _bm25() -> str:
     return f"bm25({TABLE}, {', '.join(str(w) for w in FIELD_WEIGHTS.values())})"
 
 
-def ranked(expression: str, limit: int = -1) -> list[tuple[int, float]]:
+def ranked(
+    expression: str, limit: int = -1, within: QuerySet | None = None
+) -> list[tuple[int, float]]:
     """(resource id, score) for every match, or the ``limit`` best, best
-    first; higher scores are better."""
+    first; higher scores are better. ``within``: only ids of this queryset
+    (the visibility policy and filters), decided in the same statement."""
+    among, params = "", []
+    if within is not None:
+        sql, params = within.order_by().values("pk").query.sql_with_params()
+        # "+rowid": checked per match, not a lookup per allowed id (which
+        # would run the MATCH once for each record in the library).
+        among = f"AND +rowid IN ({sql}) "
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT rowid, -{_bm25()} AS score FROM {TABLE} WHERE {TABLE} MATCH %s "
-            "ORDER BY score DESC LIMIT %s",
-            [expression, limit],
+            f"{among}ORDER BY score DESC LIMIT %s",
+            [expression, *params, limit],
         )
         return cursor.fetchall()
+
+
+def phrase_counts(phrases: list[str], ids: list[int]) -> dict[int, int]:
+    """Resource id → how many of these FTS5 phrases each of ``ids`` holds.
+
+    One MATCH per phrase, bounded by the ids: FTS5 then looks up each row
+    instead of reading every row that holds the phrase's words.
+    """
+    if not phrases or not ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    each = (
+        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
+        f" AND rowid IN ({placeholders})"
+    )
+    counts: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join([each] * len(phrases)),
+            [value for phrase in phrases for value in (phrase, *ids)],
+        )
+        for (rowid,) in cursor.fetchall():
+            counts[rowid] = counts.get(rowid, 0) + 1
+    return counts
 
 
 # Private-use characters mark the hits, so the text can be HTML-escaped safely
@@ -200,27 +315,37 @@ def snippets(expression: str, ids: list[int]) -> dict[int, str]:
     """Raw snippets (with MARK_OPEN/MARK_CLOSE around hits) for these resources."""
     if not ids:
         return {}
-    placeholders = ", ".join(["%s"] * len(ids))
-    # Column -1 lets FTS5 pick the field with the best match; the title is
-    # shown anyway, so prefer summary or body when they match too.
-    columns = [FIELDS.index("summary"), FIELDS.index("body"), -1]
+    # The title is shown anyway: prefer the summary, then the body, then the
+    # column FTS5 finds best (-1), asking for the first two in one pass.
     found: dict[int, str] = {}
-    with connection.cursor() as cursor:
-        for column in columns:
-            missing = [i for i in ids if i not in found]
-            if not missing:
-                break
-            placeholders = ", ".join(["%s"] * len(missing))
-            cursor.execute(
-                f"SELECT rowid, snippet({TABLE}, {column}, %s, %s, '…', "
-                f"{SNIPPET_TOKENS}) FROM {TABLE} WHERE {TABLE} MATCH %s "
-                f"AND rowid IN ({placeholders})",
-                [MARK_OPEN, MARK_CLOSE, expression, *missing],
-            )
-            for rowid, text in cursor.fetchall():
-                if MARK_OPEN in (text or ""):
-                    found[rowid] = text
+    first = [FIELDS.index("summary"), FIELDS.index("body")]
+    rows = _snippet_rows(expression, ids, first)
+    for rowid, *texts in rows:
+        text = next((t for t in texts if MARK_OPEN in (t or "")), None)
+        if text:
+            found[rowid] = text
+    missing = [i for i in ids if i not in found]
+    for rowid, text in _snippet_rows(expression, missing, [-1]):
+        if MARK_OPEN in (text or ""):
+            found[rowid] = text
     return found
+
+
+def _snippet_rows(expression: str, ids: list[int], columns: list[int]) -> list[tuple]:
+    if not ids:
+        return []
+    placeholders = ", ".join(["%s"] * len(ids))
+    calls = ", ".join(
+        f"snippet({TABLE}, {column}, %s, %s, '…', {SNIPPET_TOKENS})"
+        for column in columns
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, {calls} FROM {TABLE} WHERE {TABLE} MATCH %s "
+            f"AND rowid IN ({placeholders})",
+            [MARK_OPEN, MARK_CLOSE] * len(columns) + [expression, *ids],
+        )
+        return cursor.fetchall()
 
 
 # Pages ------------------------------------------------------------------------

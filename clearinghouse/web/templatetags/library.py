@@ -7,6 +7,7 @@ Loaded with ``{% load library %}``. The listing's links are dicts keyed by
 from django import template
 from django.http import HttpRequest, QueryDict
 
+from clearinghouse.formats import bibliographic
 from clearinghouse.search.filters import FILTER_NAMES
 from clearinghouse.web.querystrings import with_changes
 
@@ -109,11 +110,7 @@ def facet_title(name: str) -> str:
 @register.filter
 def bare_doi(doi: str) -> str:
     """A DOI without any resolver prefix: "10.1000/xyz"."""
-    doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/"):
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix) :]
-    return doi.removeprefix("doi:").strip()
+    return bibliographic.bare_doi(doi)
 
 
 @register.filter

@@ -6,8 +6,10 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from clearinghouse.catalog import audit
 from clearinghouse.catalog.models import Document, Resource
 from clearinghouse.catalog.visibility import may_download
+from clearinghouse.web import counts
 from clearinghouse.web.downloads import (
     PRIVATE_CACHE,
     PUBLIC_CACHE,
@@ -37,8 +39,10 @@ def document_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request, "web/restricted.html", {"resource": resource}, status=403
         )
     storage, name = document.file.storage, _stored(document.file)
+    audit.record_download(request, document, resource)  # restricted ones only
     response = send_file(request, storage, name, sent_content_type(document))
     document.resource = resource
+    counts.record_download(request, resource, response)
     return add_download_headers(response, document, public=_is_public(resource))
 
 

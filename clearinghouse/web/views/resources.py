@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from clearinghouse.catalog.models import Resource
 from clearinghouse.catalog.related import related_resources
 from clearinghouse.catalog.visibility import may_download
+from clearinghouse.web import counts
 from clearinghouse.web.covers import attach_covers, detail_cover
 
 # Read by search and duplicate finding, never shown on the page.
@@ -34,6 +35,7 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cover": detail_cover(documents, downloadable),
         "related": attach_covers(related, request.user),
     }
+    counts.record_view(request, resource)
     return render(request, "web/resource.html", context)
 
 

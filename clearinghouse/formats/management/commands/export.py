@@ -1,21 +1,30 @@
-import sys
 from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandParser
 
+from clearinghouse.catalog.audit import record_export
 from clearinghouse.catalog.models import Resource
 from clearinghouse.formats.exporting import export_records
-from clearinghouse.formats.jsonl import write_jsonl
+from clearinghouse.formats.format import Format
+from clearinghouse.formats.registry import FORMATS, UnknownFormat, guess_format
 from clearinghouse.search.backends import get_backend
 from clearinghouse.search.query import parse
 
 
 class Command(BaseCommand):
-    help = "Export records (native JSON Lines; see docs/formats.md)."
+    help = (
+        "Export records: JSON Lines (native, the default), CSV, BibTeX, RIS or "
+        "CSL-JSON (see docs/formats.md)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--format", choices=("jsonl",), default="jsonl")
+        parser.add_argument(
+            "--format",
+            choices=tuple(FORMATS),
+            help="the format (default: told by the output file's extension "
+            "(.jsonl, .csv, .bib, .ris, .json), else jsonl)",
+        )
         parser.add_argument(
             "-o", "--output", type=Path, help="file to write (default: stdout)"
         )
@@ -29,8 +38,15 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, output: Path | None, query: str, public_only: bool, **options
+        self,
+        *args,
+        format: str | None,
+        output: Path | None,
+        query: str,
+        public_only: bool,
+        **options,
     ) -> None:
+        fmt = self._format(format, output)
         resources = (
             Resource.objects.visible_to(AnonymousUser())
             if public_only
@@ -43,10 +59,20 @@ class Command(BaseCommand):
         records = export_records(resources)
         if output:
             tmp = output.with_name(output.name + ".partial")
-            with tmp.open("w", encoding="utf-8") as stream:
-                count = write_jsonl(records, stream)
+            with tmp.open("w", encoding="utf-8", newline="") as stream:
+                count = fmt.write(records, stream)
             tmp.replace(output)  # never leave half a file under the real name
             self.stderr.write(f"Exported {count} record(s) to {output}.")
         else:
-            count = write_jsonl(records, sys.stdout)
+            self.stdout.ending = ""  # the writer ends its own lines
+            count = fmt.write(records, self.stdout)
             self.stderr.write(f"Exported {count} record(s).")
+        record_export("export", count, format=fmt.name, query=query, public=public_only)
+
+    def _format(self, name: str | None, output: Path | None) -> Format:
+        if name:
+            return FORMATS[name]
+        try:
+            return guess_format(output.name) if output else FORMATS["jsonl"]
+        except UnknownFormat:
+            return FORMATS["jsonl"]  # as before there were other formats

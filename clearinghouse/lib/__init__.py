@@ -1,0 +1,1 @@
+"""Shared code that is not about the library's domain, one topic per module."""
