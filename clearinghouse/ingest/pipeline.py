@@ -98,7 +98,7 @@ def ingest_file(
             if enqueue:
                 # Same transaction: the task row and the document commit together.
                 enqueue_extraction(document)
-    record_revision(resource, actor, f"Added {name}.", action="ingest")
+        record_revision(resource, actor, f"Added {name}.", action="ingest")
     return IngestOutcome(OK, "", resource, document)
 
 
