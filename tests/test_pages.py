@@ -82,6 +82,12 @@ def test_it_shows_active_filter_chips_with_remove_links(client):
     assert '<input type="hidden" name="type" value="report">' in page
 
 
+def test_it_keeps_the_words_and_how_they_match_when_clearing_filters(client):
+    make_resource("Report one", types=("report",))
+    page = html(client.get("/library/?q=report&type=report&mode=keyword"))
+    assert 'href="?q=report&amp;mode=keyword" class="chips__clear"' in page
+
+
 def test_it_marks_search_matches_in_snippets(client):
     make_resource("Sextortion trends", summary="Financial sextortion of teenagers.")
     make_resource("Sextortion guidance")

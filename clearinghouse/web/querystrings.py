@@ -65,9 +65,7 @@ def listing_links(
     return ListingLinks(
         facet_toggle=toggles,
         chip_remove=chips,
-        clear_all=with_changes(
-            QueryDict(mutable=True) if not data.get("q") else _only_q(data)
-        ),
+        clear_all=with_changes(_unfiltered(data)),
         sort=sorts,
         previous=_page_url(data, result.page - 1) if result.page > 1 else None,
         next=_page_url(data, result.page + 1) if result.page < result.pages else None,
@@ -78,9 +76,12 @@ def listing_links(
     )
 
 
-def _only_q(data: QueryDict) -> QueryDict:
+def _unfiltered(data: QueryDict) -> QueryDict:
+    """The search without its filters: the words, and how they are matched."""
     query = QueryDict(mutable=True)
-    query["q"] = data["q"]
+    for name in ("q", "mode"):
+        if data.get(name):
+            query[name] = data[name]
     return query
 
 
