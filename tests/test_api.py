@@ -365,6 +365,7 @@ class SchemaAndHealthTests(TestCase):
                     "/api/topics/{slug}",
                     "/api/regions",
                     "/api/export",
+                    "/api/import",
                 ],
             ),
             (schema["info"]["title"], list(schema["paths"])),

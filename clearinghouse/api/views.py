@@ -17,6 +17,7 @@ from clearinghouse.api.problems import MEDIA_TYPE, install_handlers
 from clearinghouse.api.routers import (
     documents,
     exports,
+    imports,
     resources,
     search,
     suggest,
@@ -66,3 +67,4 @@ api.add_router("", resources.router)
 api.add_router("", documents.router)
 api.add_router("", vocabularies.router)
 api.add_router("", exports.router)
+api.add_router("", imports.router)
