@@ -60,11 +60,11 @@ class SignInTests(AuditTestCase):
 
     def test_it_records_a_failed_sign_in_with_the_username_only(self) -> None:
         self.sign_in("member", "wrong-secret-typed")
-        self.sign_in("someone-unknown", "another-secret", url="/admin/login/")
+        self.sign_in("secret-typed-as-a-name", "another-secret", url="/admin/login/")
         self.assertEqual(
             [
                 ("sign_in_failed", "", "", {"username": "member"}),
-                ("sign_in_failed", "", "", {"username": "someone-unknown"}),
+                ("sign_in_failed", "", "", {"username": "(no such account)"}),
             ],
             events("sign_in_failed"),
         )

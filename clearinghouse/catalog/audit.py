@@ -10,7 +10,7 @@ never the password (Django passes it masked, and it is not read here).
 
     action               object     detail
     sign_in              user
-    sign_in_failed                  {"username"}
+    sign_in_failed                  {"username"} (an existing account's, or none)
     sign_out             user
     user.create          user       {"is_staff", "is_superuser", "is_active"}
     user.flags           user       {flag: [before, after]}
@@ -105,8 +105,16 @@ def _signed_in(sender: object, request: HttpRequest, user: object, **_: object) 
 
 
 def _sign_in_failed(sender: object, credentials: dict, **_: object) -> None:
-    username = str(credentials.get(get_user_model().USERNAME_FIELD, ""))[:150]
+    # A name that is no account's is often a password typed in the wrong box:
+    # it is never kept.
+    users = get_user_model()
+    typed = str(credentials.get(users.USERNAME_FIELD, ""))[:150]
+    known = users.objects.filter(**{f"{users.USERNAME_FIELD}__iexact": typed})
+    username = typed if typed and known.exists() else UNKNOWN_ACCOUNT
     record("sign_in_failed", username=username)
+
+
+UNKNOWN_ACCOUNT = "(no such account)"
 
 
 def _signed_out(
