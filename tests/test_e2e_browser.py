@@ -72,12 +72,16 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until_healthy(origin, server, log)
         yield origin
     finally:
-        server.terminate()  # gunicorn's master stops its workers on SIGTERM
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()  # gunicorn's master stops its workers on SIGTERM
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 @pytest.fixture

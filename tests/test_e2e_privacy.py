@@ -15,8 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.test_e2e_browser import free_port
+from tests.test_e2e_browser import free_port, stop, wait_until_healthy
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,21 +74,6 @@ def run(data_dir: Path, *args: str) -> str:
     return done.stdout
 
 
-def wait_for(origin: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"demo exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{origin}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"demo did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     data_dir = tmp_path_factory.mktemp("privacy-demo")
@@ -108,15 +91,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         )
     origin = f"http://127.0.0.1:{port}"
     try:
-        wait_for(origin, server, log)
+        wait_until_healthy(origin, server, log)
         yield Demo(origin, data_dir, records)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @dataclass
