@@ -20,6 +20,7 @@ from clearinghouse.catalog.models import (
     Revision,
 )
 from clearinghouse.catalog.roles import ADMINISTRATOR, MEMBERS
+from tests.test_api_visibility import bearer
 from tests.test_downloads import attach_file
 from tests.world import make_personas, make_resource
 
@@ -191,6 +192,26 @@ class ExportAndDownloadTests(AuditTestCase):
         self.assertEqual(200, response.status_code)
         self.assertEqual(
             [("export", "editor", "", {"via": "admin", "count": 1, "format": "jsonl"})],
+            events("export"),
+        )
+
+    def test_it_records_readers_exports_only_when_they_hold_restricted_records(
+        self,
+    ) -> None:
+        make_resource("Open guide")
+        make_resource("Members briefing", access="members")
+        self.client.get("/library/export.bib")  # anonymous: public records only
+        self.client.force_login(self.member)
+        self.client.get("/library/export.ris?q=guide")  # public records only
+        self.client.get("/library/export.bib")
+        self.client.logout()
+        self.client.get("/api/export?format=csv", **bearer(self.member))
+        counts = {"count": 2, "restricted": 1}
+        self.assertEqual(
+            [
+                ("export", "member", "", {"via": "web", "format": "bibtex", **counts}),
+                ("export", "member", "", {"via": "api", "format": "csv", **counts}),
+            ],
             events("export"),
         )
 

@@ -23,7 +23,9 @@ never the password (Django passes it masked, and it is not read here).
     access.request       resource   {"user"}
     access.grant         resource   {"user", "groups"}
     access.refuse        resource   {"user"}
-    export                          {"format", "query", "count", ...}
+    export                          {"via", "format", "count", ...}; from the
+                                    library page or API only when it holds
+                                    records anonymous readers may not see
     download             document   {"resource", "access"}
 """
 
@@ -76,6 +78,24 @@ def record(
 def record_export(command: str, count: int, **detail: object) -> AuditEvent:
     """An export of records (``clearinghouse export``, an admin export action)."""
     return record("export", via=command, count=count, **detail)
+
+
+def record_reader_export(
+    viewer: object, ids: list[int], via: str, **detail: object
+) -> AuditEvent | None:
+    """An export through the library page or the API, kept only when it holds
+    records an anonymous reader may not see: what anyone may take of public
+    records is nobody's business, and keeping it would track readers."""
+    from clearinghouse.catalog.models import Resource
+
+    if not getattr(viewer, "is_authenticated", False) or not ids:
+        return None
+    restricted = len(ids) - Resource.objects.public().filter(pk__in=ids).count()
+    if not restricted:
+        return None
+    return record(
+        "export", actor=viewer, via=via, count=len(ids), restricted=restricted, **detail
+    )
 
 
 def record_download(

@@ -16,6 +16,7 @@ from ninja import Query, Router
 
 from clearinghouse.api.problems import answers
 from clearinghouse.api.routers.search import FilterQuery
+from clearinghouse.catalog.audit import record_reader_export
 from clearinghouse.formats.exporting import (
     SEARCH_EXPORT_LIMIT,
     export_in_order,
@@ -78,6 +79,7 @@ def export(request: HttpRequest, query: Query[ExportQuery]) -> HttpResponse:
     ids = [hit.resource.pk for hit in result.hits]
     stream = io.StringIO()
     fmt.write(for_viewer(export_in_order(ids), request.user), stream)
+    record_reader_export(request.user, ids, "api", format=fmt.name)
     response = HttpResponse(stream.getvalue(), content_type=fmt.content_type)
     response["Content-Disposition"] = f'attachment; filename="library.{fmt.extension}"'
     response["X-Result-Count"] = str(result.total)

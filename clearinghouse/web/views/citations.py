@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from clearinghouse.catalog.audit import record_reader_export
 from clearinghouse.catalog.models import Resource
 from clearinghouse.formats.exporting import (
     SEARCH_EXPORT_LIMIT,
@@ -66,6 +67,7 @@ def library_export(request: HttpRequest, extension: str) -> HttpResponse:
         total, ids = _searched(request)
     records = for_viewer(export_in_order(ids), request.user)
     response = _attachment(fmt, records, "library")
+    record_reader_export(request.user, ids, "web", format=fmt.name)
     response["X-Result-Count"] = str(total)
     response["X-Exported-Count"] = str(len(ids))
     signed_in = request.user.is_authenticated
