@@ -46,8 +46,9 @@ def env_secret_key(name: str, production: bool) -> str:
 
     Unset, each process makes one up, prefixed "django-insecure-" as Django's
     own throwaway keys are: `check --deploy` flags it and `clearinghouse serve`
-    refuses to start with it in production (web/server.py). Tests, one-off
-    commands and the demo sign nothing that must outlive their process."""
+    refuses to start with it in production (web/server.py). Tests and one-off
+    commands sign nothing that must outlive their process; the demo keeps a
+    key of its own (demo_secret_key below)."""
     raw = os.environ.get(name, "")
     if not raw:
         return "django-insecure-" + secrets.token_urlsafe(50)
@@ -67,6 +68,23 @@ DEBUG = env_bool("CLEARINGHOUSE_DEBUG", False)
 # that the library holds sample data, served on plain http://127.0.0.1.
 DEMO = env_bool("CLEARINGHOUSE_DEMO", False)
 SECRET_KEY = env_secret_key("CLEARINGHOUSE_SECRET_KEY", production=not (DEBUG or DEMO))
+
+
+def demo_secret_key(data_dir: Path) -> str:
+    """The demo's own key, kept in its data folder (readable by its owner
+    only), so that restarting the demo signs nobody out and keeps OAI-PMH
+    resumption tokens valid."""
+    path = data_dir / "demo-secret-key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+if DEMO and SECRET_KEY.startswith("django-insecure-"):
+    SECRET_KEY = demo_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("CLEARINGHOUSE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 SITE_NAME = env_str("CLEARINGHOUSE_SITE_NAME", "Clearinghouse")
 

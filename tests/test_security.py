@@ -129,6 +129,34 @@ def test_it_serves_the_demo_on_plain_http_and_production_on_https(
     assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
 
 
+SHOW_KEY = SHOW_SETTINGS.replace(
+    "print(s.DEMO, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+    "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+    "print(s.SECRET_KEY)",
+)
+
+
+def test_it_keeps_the_demos_key_across_restarts_and_from_other_accounts(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLEARINGHOUSE_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    keys = []
+    for command in ("demo", "demo", "migrate"):
+        done = subprocess.run(
+            [sys.executable, "-c", SHOW_KEY, "clearinghouse", command, "--help"],
+            env={**env, "CLEARINGHOUSE_DATA_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        keys.append(done.stdout.strip().splitlines()[-1])
+    demo, again, production_key = keys
+    assert demo == again == (tmp_path / "demo-secret-key").read_text()
+    assert len(demo) >= 50 and not demo.startswith("django-insecure-")
+    assert (tmp_path / "demo-secret-key").stat().st_mode & 0o077 == 0
+    # Outside the demo the file is never read: production needs its own key.
+    assert production_key.startswith("django-insecure-")
+
+
 @pytest.fixture
 def https_settings(settings):
     """The production values conftest turns off for plain-http tests."""
