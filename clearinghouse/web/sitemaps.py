@@ -42,7 +42,7 @@ class PageSitemap(LibrarySitemap):
     """The pages that lead to all others."""
 
     def items(self) -> list[str]:
-        return ["home", "library", "topics"]
+        return ["home", "library", "topics", "privacy"]
 
     def location(self, name: str) -> str:
         return reverse(name)
